@@ -1,0 +1,45 @@
+import Koa from "koa";
+import Router from "@koa/router";
+import { dingtalkEnabled, wecomEnabled, type Settings } from "./config/settings.js";
+import type { Clock } from "./infra/clock.js";
+import type { Db } from "./infra/db.js";
+import type { Logger } from "./infra/logger.js";
+import { createCore } from "./conversation/create-core.js";
+import type { ConversationCore } from "./conversation/core.js";
+import { errorBoundary } from "./http/error-boundary.js";
+import { healthRoutes } from "./http/health.js";
+import { createChannels, type Channels } from "./channels/index.js";
+
+export interface AppDeps {
+  settings: Settings;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface App {
+  koa: Koa;
+  core: ConversationCore;
+  channels: Channels;
+}
+
+/**
+ * The HTTP app reads as its middleware order: error boundary, health, then each configured
+ * platform's receiver. Platforms without settings are not mounted (DESIGN.md §4).
+ */
+export function createApp(deps: AppDeps): App {
+  const core = createCore(deps);
+  const channels = createChannels({ ...deps, handle: (ev) => core.handle(ev) });
+  const koa = new Koa({ proxy: true });
+  koa.use(errorBoundary(deps.log));
+  const router = new Router();
+  router.use(healthRoutes(deps.db, deps.clock).routes());
+  for (const routes of channels.routes) router.use(routes.routes(), routes.allowedMethods());
+  koa.use(router.routes()).use(router.allowedMethods());
+  deps.log.info({
+    msg: "app ready",
+    wecom: wecomEnabled(deps.settings) ? "mounted at /wecom/callback" : "not configured (WECOM_* unset)",
+    dingtalk: dingtalkEnabled(deps.settings) ? "mounted at /dingtalk/callback and /dingtalk/card" : "not configured (DINGTALK_* unset)",
+  });
+  return { koa, core, channels };
+}

@@ -1,0 +1,14 @@
+import { runRepl } from "../channels/console/repl.js";
+import { createCore } from "../conversation/create-core.js";
+import { bootstrap, flag } from "./bootstrap.js";
+
+/** `npm run chat -- --as <账号>`: talk to the bot in the terminal, on the configured database. */
+const account = flag("as");
+if (!account) {
+  console.error("用法：npm run chat -- --as <账号>（账号即用户的 account，例如 fgw_zhao）");
+  process.exit(64);
+}
+const deps = await bootstrap();
+const core = createCore(deps);
+await runRepl({ account, handle: (ev) => core.handle(ev), clock: deps.clock, greeting: "已连接。输入“帮助”查看命令，/as <账号> 切换用户，/quit 退出。" });
+await deps.db.$disconnect();

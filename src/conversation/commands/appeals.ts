@@ -1,0 +1,95 @@
+import { currentCycle } from "../../domain/cycles.js";
+import { decideAppeal, fileAppealAgainstEntry, fileAppealAgainstTarget, listAppeals } from "../../domain/appeals.js";
+import { InputError } from "../../domain/errors.js";
+import { looksLikeTargetCode } from "../../domain/targets.js";
+import { APPEAL_STATUS_LABEL } from "../../domain/vocabulary.js";
+import { CommandInput, type Command } from "../command.js";
+import type { CommandContext } from "../context.js";
+import { dateText } from "../format.js";
+import { notifyAgencyHeads, notifyOffice } from "../notify.js";
+
+/** 申诉 <条目号或目标编号> <理由> (§5.3e). Without a reason the bot asks for it. */
+export const fileAppeal: Command = {
+  name: "申诉",
+  aliases: ["提出申诉"],
+  usage: "申诉 <负面清单条目号或目标编号> <申诉理由>",
+  summary: "对负面清单条目或目标考核结果提出申诉",
+  example: "申诉 12 该节点已于3月28日完成，佐证材料已上传台账",
+  roles: ["officer", "head"],
+  async run(ctx, input) {
+    const subject = input.words[0];
+    if (!subject) throw new InputError("请写明申诉的负面清单条目号（数字）或目标编号。");
+    if (!/^\d+$/.test(subject) && !looksLikeTargetCode(subject)) {
+      throw new InputError(`“${subject}”既不是负面清单条目号（数字），也不是目标编号（如 FGW-03）。`);
+    }
+    const reason = input.rest(1);
+    if (!reason) return ctx.ask(`请写明对“${subject}”的申诉理由（事实和依据）：`, "reason", { subject });
+    await file(ctx, subject, reason);
+  },
+  async resume(ctx, step, data, text) {
+    if (step === "reason") await file(ctx, String(data.subject), text);
+  },
+};
+
+async function file(ctx: CommandContext, subject: string, reason: string) {
+  const appeal = /^\d+$/.test(subject)
+    ? await fileAppealAgainstEntry(ctx.tx, ctx.actor, Number(subject), reason, ctx.now, ctx.settings.appealWindowDays)
+    : await fileAppealAgainstTarget(ctx.tx, ctx.actor, (await currentCycle(ctx.tx, ctx.now)).id, subject, reason, ctx.now);
+  const what = appeal.negativeEntry ? `负面清单条目 ${appeal.negativeEntryId}` : `目标 ${appeal.target?.code}`;
+  await notifyOffice(ctx, `appeal-filed:${appeal.id}`, `【目标申诉】${appeal.agency.shortName} 对${what}提出申诉（申诉号 ${appeal.id}）。\n理由：${appeal.reason}\n处理：受理 ${appeal.id} 同意|驳回 <意见>`);
+  ctx.reply(`申诉已提交（申诉号 ${appeal.id}），目标办受理后将通知您。`);
+}
+
+/** 申诉列表: pending appeals for the office to decide. */
+export const appealList: Command = {
+  name: "申诉列表",
+  aliases: ["待办申诉"],
+  usage: "申诉列表 [全部]",
+  summary: "查看待受理的申诉",
+  roles: ["office"],
+  async run(ctx, input) {
+    const all = input.words[0] === "全部";
+    const appeals = await listAppeals(ctx.tx, all ? undefined : "pending");
+    if (appeals.length === 0) return ctx.reply(all ? "暂无申诉。" : "暂无待受理的申诉。");
+    const lines = appeals.map((a) => {
+      const what = a.negativeEntry ? `条目 ${a.negativeEntryId}（${a.negativeEntry.points} 分）` : `目标 ${a.target?.code ?? "-"}`;
+      return `${a.id}. ${a.agency.shortName}｜${what}｜${a.filer.name} ${dateText(a.filedAt)}｜${APPEAL_STATUS_LABEL[a.status]}｜${a.reason}`;
+    });
+    ctx.reply({ kind: "markdown", title: "申诉列表", text: `**${all ? "全部" : "待受理"}申诉（${appeals.length} 件）**\n${lines.join("\n")}\n\n处理：受理 <申诉号> 同意|驳回 <意见>` });
+  },
+};
+
+function parseDecision(input: CommandInput): { id: number; accept: boolean; note: string } {
+  const [idRaw, verdict] = input.words;
+  if (!idRaw || !/^\d+$/.test(idRaw)) throw new InputError("请写明申诉号（数字）。");
+  if (verdict !== "同意" && verdict !== "驳回") throw new InputError("请写明“同意”或“驳回”。");
+  const note = input.rest(2);
+  if (note.length < 2) throw new InputError("请写明受理意见。");
+  return { id: Number(idRaw), accept: verdict === "同意", note };
+}
+
+/** 受理 <申诉号> 同意|驳回 <意见>: consequential, so confirmed first; filer and head are notified. */
+export const decide: Command = {
+  name: "受理",
+  aliases: ["处理申诉"],
+  usage: "受理 <申诉号> 同意|驳回 <受理意见>",
+  summary: "同意或驳回申诉并答复",
+  example: "受理 3 同意 经核查该节点已按期完成，撤销该条目",
+  roles: ["office"],
+  async confirm(ctx, input) {
+    const d = parseDecision(input);
+    const appeal = await ctx.tx.appeal.findUnique({ where: { id: d.id }, include: { agency: true } });
+    if (!appeal) throw new InputError(`未找到申诉号 ${d.id}。请用“申诉列表”查看。`);
+    return `将${d.accept ? "同意" : "驳回"}${appeal.agency.shortName}的申诉 ${d.id}${d.accept && appeal.negativeEntryId ? "，撤销负面清单条目并恢复扣分" : ""}。意见：${d.note}`;
+  },
+  async run(ctx, input) {
+    const d = parseDecision(input);
+    const { appeal, restoredPoints } = await decideAppeal(ctx.tx, ctx.actor, d.id, d.accept, d.note, ctx.now);
+    const verdict = d.accept ? "同意" : "驳回";
+    const restored = restoredPoints ? `，负面清单条目 ${appeal.negativeEntryId} 已撤销，恢复 ${restoredPoints} 分` : "";
+    const message = `【申诉答复】您单位的申诉（申诉号 ${appeal.id}）已${verdict === "同意" ? "获同意" : "被驳回"}${restored}。\n目标办意见：${d.note}`;
+    await ctx.notify(appeal.filerId, { kind: "text", text: message }, { key: `appeal-decided:${appeal.id}:${appeal.filerId}` });
+    await notifyAgencyHeads(ctx, appeal.agencyId, `appeal-decided:${appeal.id}`, message, [appeal.filerId]);
+    ctx.reply(`已${verdict}申诉 ${appeal.id}${restored}，已通知申诉人及单位主要负责人。`);
+  },
+};

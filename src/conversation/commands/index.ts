@@ -1,0 +1,33 @@
+import type { Command } from "../command.js";
+import { CommandRegistry } from "../registry.js";
+import { appealList, decide, fileAppeal } from "./appeals.js";
+import { answer, ask } from "./communication.js";
+import { helpCommand } from "./help.js";
+import { ledger } from "./ledger.js";
+import { negativeList } from "./negative-list.js";
+import { overdue, query, stats } from "./office.js";
+import { report } from "./report.js";
+import { myTargets, targetDetail } from "./targets.js";
+
+/** Every chat command, in the order help lists them. Feature modules add theirs here. */
+export function createRegistry(extra: Command[] = []): CommandRegistry {
+  const commands: Command[] = [];
+  commands.push(
+    helpCommand(() => commands),
+    myTargets,
+    targetDetail,
+    report,
+    ledger,
+    negativeList,
+    fileAppeal,
+    ask,
+    query,
+    stats,
+    overdue,
+    appealList,
+    decide,
+    answer,
+    ...extra,
+  );
+  return new CommandRegistry(commands);
+}

@@ -1,0 +1,219 @@
+import type { Db, Tx } from "../infra/db.js";
+import type { Clock } from "../infra/clock.js";
+import type { Logger } from "../infra/logger.js";
+import type { Actor } from "../domain/actor.js";
+import { DomainError, ForbiddenError } from "../domain/errors.js";
+import { ROLE_LABEL } from "../domain/vocabulary.js";
+import { actionCommand, rememberCards } from "./cards.js";
+import { CommandInput, type Command } from "./command.js";
+import { CommandContext, type ConversationSettings } from "./context.js";
+import { clearDialog, loadDialog, saveDialog } from "./dialog.js";
+import type { InboundEvent } from "./event.js";
+import { resolveActor } from "./identity.js";
+import type { CommandRegistry } from "./registry.js";
+import { text, type Card, type Reply } from "./reply.js";
+
+const CONFIRM_WORDS = new Set(["确认", "确定", "是", "好", "yes", "y"]);
+const CANCEL_WORDS = new Set(["取消", "算了", "不", "否", "退出", "no", "n"]);
+
+export interface FileHandler {
+  (ctx: CommandContext, file: { fileName: string; content: Buffer }): Promise<void>;
+}
+
+/**
+ * The one path for every message: dedupe → who is speaking → dialog or command → domain → replies.
+ * Each event runs in one transaction with its inbound record, so a retried delivery changes nothing and
+ * a failed command leaves nothing half-written.
+ */
+export class ConversationCore {
+  constructor(
+    private readonly db: Db,
+    private readonly registry: CommandRegistry,
+    private readonly settings: ConversationSettings,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly fileHandler?: FileHandler,
+  ) {}
+
+  async handle(event: InboundEvent): Promise<Reply[]> {
+    const log = this.log.child({ platform: event.platform, eventKey: event.eventKey, sender: event.senderId });
+    const seen = await this.storedReplies(event);
+    if (seen) {
+      log.info({ msg: "duplicate delivery ignored" });
+      return seen;
+    }
+    const now = this.clock.now();
+    // File contents are fetched before the transaction: a slow download must not hold the write lock.
+    const file = event.body.type === "file" ? { fileName: event.body.fileName, content: await event.body.fetch() } : null;
+    try {
+      return await this.db.$transaction(
+        async (tx) => {
+          await tx.inboundEvent.create({ data: { platform: event.platform, eventKey: event.eventKey, receivedAt: now } });
+          const replies = await this.dispatch(tx, event, now, log, file);
+          await tx.inboundEvent.update({
+            where: { platform_eventKey: { platform: event.platform, eventKey: event.eventKey } },
+            data: { replies: JSON.stringify(replies) },
+          });
+          return replies;
+        },
+        { timeout: 20_000, maxWait: 20_000 },
+      );
+    } catch (err) {
+      if (isUniqueViolation(err)) return (await this.storedReplies(event)) ?? [];
+      if (err instanceof DomainError) {
+        log.info({ msg: "command refused", code: err.code });
+        const replies = [text(withUsage(err))];
+        await this.recordRefusal(event, now, replies);
+        return replies;
+      }
+      log.error({ msg: "event failed", err });
+      return [text("抱歉，系统暂时无法处理您的请求，请稍后再试。如多次出现，请联系目标办。")];
+    }
+  }
+
+  private async dispatch(tx: Tx, event: InboundEvent, now: Date, log: Logger, file: { fileName: string; content: Buffer } | null): Promise<Reply[]> {
+    const actor = await resolveActor(tx, event.platform, event.senderId);
+    if (actor === null) {
+      return [text(`您的账号（${event.senderId}）尚未在目标绩效管理系统中登记。请联系本单位目标办或省目标办开通后再使用。`)];
+    }
+    if (actor === "inactive") return [text("您的账号已停用。如有疑问，请联系本单位目标办。")];
+    await tx.inboundEvent.update({
+      where: { platform_eventKey: { platform: event.platform, eventKey: event.eventKey } },
+      data: { userId: actor.id },
+    });
+    const ctx = new CommandContext(tx, actor, event, now, this.settings, log.child({ user: actor.account }));
+    const conversation = event.conversationId;
+
+    if (event.body.type === "file") {
+      if (!this.fileHandler) ctx.reply("暂不支持通过文件办理业务。请发送文字命令，回复“帮助”查看用法。");
+      else await this.fileHandler(ctx, file!);
+    } else if (event.body.type === "action") {
+      await this.runCardAction(ctx, event.body.cardKey, event.body.actionKey, event.body.values);
+    } else {
+      await this.runText(ctx, event.body.text);
+    }
+
+    if (ctx.pendingDialog) {
+      const expires = new Date(now.getTime() + this.settings.dialogTtlMinutes * 60_000);
+      await saveDialog(tx, actor.id, conversation, { command: ctx.pendingDialog.data.__command as string, ...ctx.pendingDialog }, expires);
+    } else if (ctx.clearDialog) {
+      await clearDialog(tx, actor.id, conversation);
+    }
+    await rememberCards(tx, event.platform, actor.id, ctx.replies);
+    return ctx.replies;
+  }
+
+  private async runText(ctx: CommandContext, raw: string): Promise<void> {
+    const message = raw.trim().replace(/^[/／]/, "");
+    const matched = message ? this.registry.match(message) : null;
+    const dialog = await loadDialog(ctx.tx, ctx.actor.id, ctx.event.conversationId, ctx.now);
+    // A new command always wins over a waiting dialog: people change their mind mid-way.
+    if (dialog && !matched) {
+      if (CANCEL_WORDS.has(message.toLowerCase())) {
+        ctx.clearDialog = true;
+        return ctx.reply("已取消。");
+      }
+      const command = this.registry.get(dialog.command);
+      if (command) return this.resume(ctx, command, dialog.step, dialog.data, message);
+    }
+    if (!message) return ctx.reply("请发送命令，例如“我的目标”。回复“帮助”查看全部用法。");
+    if (!matched) return ctx.reply(this.unknown(message, ctx.actor));
+    ctx.clearDialog = Boolean(dialog);
+    await this.runCommand(ctx, matched.command, new CommandInput(matched.rest));
+  }
+
+  async runCommand(ctx: CommandContext, command: Command, input: CommandInput): Promise<void> {
+    if (!command.roles.includes(ctx.actor.role)) {
+      throw new ForbiddenError(`“${command.name}”仅供${command.roles.map((r) => ROLE_LABEL[r]).join("、")}使用，您的角色（${ROLE_LABEL[ctx.actor.role]}）不能使用。`);
+    }
+    try {
+      if (command.confirm) {
+        const question = await command.confirm(ctx, input);
+        return ctx.ask(`${question}\n请回复“确认”执行，或回复“取消”。`, "confirm", { __command: command.name, raw: input.raw });
+      }
+      await command.run(ctx, input);
+      this.tagDialog(ctx, command);
+    } catch (err) {
+      if (err instanceof DomainError) (err as DomainError & { usage?: string }).usage ??= command.usage;
+      throw err;
+    }
+  }
+
+  private async resume(ctx: CommandContext, command: Command, step: string, data: Record<string, unknown>, message: string): Promise<void> {
+    try {
+      if (step === "confirm") {
+        if (!CONFIRM_WORDS.has(message.toLowerCase())) {
+          return ctx.ask("请回复“确认”执行，或回复“取消”放弃。", "confirm", data);
+        }
+        ctx.clearDialog = true;
+        await command.run(ctx, new CommandInput(String(data.raw ?? "")));
+      } else if (command.resume) {
+        ctx.clearDialog = true;
+        await command.resume(ctx, step, data, message);
+      }
+      this.tagDialog(ctx, command);
+    } catch (err) {
+      if (err instanceof DomainError) (err as DomainError & { usage?: string }).usage ??= command.usage;
+      throw err;
+    }
+  }
+
+  private tagDialog(ctx: CommandContext, command: Command): void {
+    if (ctx.pendingDialog) ctx.pendingDialog.data.__command ??= command.name;
+  }
+
+  private async runCardAction(ctx: CommandContext, cardKey: string, actionKey: string, values: Record<string, string>): Promise<void> {
+    const card = await ctx.tx.cardInstance.findUnique({ where: { cardKey } });
+    if (!card || (card.userId !== null && card.userId !== ctx.actor.id)) {
+      return ctx.reply("该卡片已失效。请发送文字命令办理，回复“帮助”查看用法。");
+    }
+    if (card.state !== "open") {
+      ctx.reply({ kind: "card-update", cardKey, status: card.result ?? "已处理" });
+      return ctx.reply("该卡片已提交过，不能重复提交。");
+    }
+    const resolved = actionCommand(JSON.parse(card.context) as Card, actionKey, values);
+    const matched = resolved ? this.registry.match(resolved.command) : null;
+    if (!resolved || !matched) return ctx.reply("请先在卡片上完成选择，再点击提交。");
+    // Closed in the same transaction as the action: if the action is refused, the card stays usable.
+    const status = `已提交：${resolved.label}`;
+    const closed = await ctx.tx.cardInstance.updateMany({
+      where: { id: card.id, state: "open" },
+      data: { state: "done", result: status, closedAt: ctx.now },
+    });
+    if (closed.count !== 1) return ctx.reply("该卡片已提交过，不能重复提交。");
+    ctx.reply({ kind: "card-update", cardKey, status });
+    await this.runCommand(ctx, matched.command, new CommandInput(matched.rest));
+  }
+
+  private unknown(message: string, actor: Actor): string {
+    const word = message.split(/\s+/)[0].slice(0, 20);
+    const near = this.registry.suggest(word);
+    if (near && near.roles.includes(actor.role)) {
+      return `未识别的命令“${word}”。您是不是要输入“${near.name}”？\n用法：${near.usage}\n回复“帮助”查看全部命令。`;
+    }
+    return `未识别的命令“${word}”。回复“帮助”查看您可以使用的命令。`;
+  }
+
+  private async storedReplies(event: InboundEvent): Promise<Reply[] | null> {
+    const row = await this.db.inboundEvent.findUnique({ where: { platform_eventKey: { platform: event.platform, eventKey: event.eventKey } } });
+    return row ? (JSON.parse(row.replies) as Reply[]) : null;
+  }
+
+  /** A refused command is still a delivery seen: a retry must get the same answer, not a second try. */
+  private async recordRefusal(event: InboundEvent, now: Date, replies: Reply[]): Promise<void> {
+    try {
+      await this.db.inboundEvent.create({ data: { platform: event.platform, eventKey: event.eventKey, receivedAt: now, replies: JSON.stringify(replies) } });
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+  }
+}
+
+function withUsage(err: DomainError): string {
+  const usage = (err as DomainError & { usage?: string }).usage;
+  return usage && err.code !== "forbidden" && err.code !== "state" ? `${err.message}\n正确格式：${usage}` : err.message;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { code?: string }).code === "P2002";
+}

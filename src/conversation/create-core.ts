@@ -1,0 +1,22 @@
+import type { Settings } from "../config/settings.js";
+import type { Clock } from "../infra/clock.js";
+import type { Db } from "../infra/db.js";
+import type { Logger } from "../infra/logger.js";
+import { createRegistry } from "./commands/index.js";
+import type { ConversationSettings } from "./context.js";
+import { ConversationCore } from "./core.js";
+
+export function conversationSettings(s: Settings): ConversationSettings {
+  return {
+    appealWindowDays: s.APPEAL_WINDOW_DAYS,
+    dialogTtlMinutes: s.DIALOG_TTL_MINUTES,
+    rulesDir: s.RULES_DIR,
+    publicBaseUrl: s.PUBLIC_BASE_URL,
+    linkSecret: s.LINK_SECRET ?? "dev-only-link-secret",
+    boardLinkTtlHours: s.BOARD_LINK_TTL_HOURS,
+  };
+}
+
+export function createCore(deps: { settings: Settings; db: Db; clock: Clock; log: Logger }): ConversationCore {
+  return new ConversationCore(deps.db, createRegistry(), conversationSettings(deps.settings), deps.clock, deps.log);
+}

@@ -1,0 +1,96 @@
+import type { Tx } from "../infra/db.js";
+import { type Actor, requireRole } from "./actor.js";
+import { ForbiddenError, InputError, NotFoundError, StateError } from "./errors.js";
+import { recomputeListTotal } from "./negative-list.js";
+import { getVisibleTarget } from "./targets.js";
+
+/** 目标申诉 (§5.3e): an agency appeals a negative-list entry or a target's assessment; the office decides. */
+export const APPEAL_REASON_MIN = 5;
+
+const DAY_MS = 86_400_000;
+
+export async function fileAppealAgainstEntry(tx: Tx, actor: Actor, entryId: number, reason: string, now: Date, windowDays: number) {
+  requireRole(actor, ["officer", "head"], "提出申诉（申诉由单位目标办或单位主要负责人提出）");
+  checkReason(reason);
+  const entry = await tx.negativeListEntry.findUnique({ where: { id: entryId }, include: { list: true, target: true } });
+  if (!entry) throw new NotFoundError(`未找到负面清单条目 ${entryId}。请用“负面清单”查看条目号。`);
+  if (entry.list.agencyId !== actor.agencyId) throw new ForbiddenError(`负面清单条目 ${entryId} 不属于本单位，不能申诉。`);
+  if (entry.status !== "active") throw new StateError(`负面清单条目 ${entryId} 已撤销，无需申诉。`);
+  const openedAt = entry.list.notifiedAt ?? entry.list.computedAt;
+  const closesAt = new Date(openedAt.getTime() + windowDays * DAY_MS);
+  if (now > closesAt) {
+    throw new StateError(`负面清单条目 ${entryId} 的申诉期（清单送达后 ${windowDays} 日内）已过，不能再申诉。如有疑问，请通过“沟通”联系目标办。`);
+  }
+  const pending = await tx.appeal.findFirst({ where: { negativeEntryId: entryId, status: "pending" } });
+  if (pending) throw new StateError(`条目 ${entryId} 已有待受理的申诉（申诉号 ${pending.id}），请等待目标办答复。`);
+  return createAppeal(tx, actor, { subjectType: "negative_entry", negativeEntryId: entryId, targetId: entry.targetId }, reason, now);
+}
+
+export async function fileAppealAgainstTarget(tx: Tx, actor: Actor, cycleId: number, code: string, reason: string, now: Date) {
+  requireRole(actor, ["officer", "head"], "提出申诉（申诉由单位目标办或单位主要负责人提出）");
+  checkReason(reason);
+  const target = await getVisibleTarget(tx, actor, cycleId, code);
+  const pending = await tx.appeal.findFirst({ where: { targetId: target.id, subjectType: "target", status: "pending" } });
+  if (pending) throw new StateError(`目标 ${target.code} 已有待受理的申诉（申诉号 ${pending.id}），请等待目标办答复。`);
+  return createAppeal(tx, actor, { subjectType: "target", targetId: target.id }, reason, now);
+}
+
+function checkReason(reason: string): void {
+  if (reason.trim().length < APPEAL_REASON_MIN) throw new InputError(`请写明申诉理由（至少 ${APPEAL_REASON_MIN} 个字）。`, "bad_reason");
+}
+
+async function createAppeal(
+  tx: Tx,
+  actor: Actor,
+  subject: { subjectType: string; negativeEntryId?: number; targetId?: number },
+  reason: string,
+  now: Date,
+) {
+  return tx.appeal.create({
+    data: {
+      agencyId: actor.agencyId!,
+      filerId: actor.id,
+      ...subject,
+      reason: reason.trim(),
+      filedAt: now,
+      events: { create: { actorId: actor.id, action: "filed", note: reason.trim(), at: now } },
+    },
+    include: { agency: true, negativeEntry: true, target: true },
+  });
+}
+
+/** The office accepts (the entry is withdrawn and its points restored) or rejects, always with a reply. */
+export async function decideAppeal(tx: Tx, actor: Actor, appealId: number, accept: boolean, note: string, now: Date) {
+  requireRole(actor, ["office"], "受理申诉");
+  if (note.trim().length < 2) throw new InputError("请写明受理意见（至少 2 个字）。", "bad_note");
+  const appeal = await tx.appeal.findUnique({ where: { id: appealId }, include: { negativeEntry: true } });
+  if (!appeal) throw new NotFoundError(`未找到申诉号 ${appealId}。请用“申诉列表”查看待受理的申诉。`);
+  if (appeal.status !== "pending") throw new StateError(`申诉 ${appealId} 已于此前处理（${appeal.status === "accepted" ? "已同意" : "已驳回"}），不能重复受理。`);
+  const status = accept ? "accepted" : "rejected";
+  // Guard against a concurrent decision: only a still-pending row changes.
+  const changed = await tx.appeal.updateMany({
+    where: { id: appealId, status: "pending" },
+    data: { status, decidedById: actor.id, decisionNote: note.trim(), decidedAt: now },
+  });
+  if (changed.count !== 1) throw new StateError(`申诉 ${appealId} 已被处理，不能重复受理。`);
+  await tx.appealEvent.create({ data: { appealId, actorId: actor.id, action: status, note: note.trim(), at: now } });
+  let restoredPoints = 0;
+  if (accept && appeal.negativeEntry && appeal.negativeEntry.status === "active") {
+    await tx.negativeListEntry.update({ where: { id: appeal.negativeEntry.id }, data: { status: "withdrawn", withdrawnAt: now } });
+    await recomputeListTotal(tx, appeal.negativeEntry.listId);
+    restoredPoints = -appeal.negativeEntry.points;
+  }
+  const decided = await tx.appeal.findUniqueOrThrow({
+    where: { id: appealId },
+    include: { agency: true, filer: true, negativeEntry: true, target: true, events: { orderBy: { at: "asc" } } },
+  });
+  return { appeal: decided, restoredPoints };
+}
+
+export async function listAppeals(tx: Tx, status?: string) {
+  return tx.appeal.findMany({
+    where: status ? { status } : {},
+    include: { agency: true, filer: true, negativeEntry: true, target: true },
+    orderBy: { id: "asc" },
+  });
+}

@@ -1,0 +1,82 @@
+import type { Tx } from "../infra/db.js";
+import type { Actor } from "./actor.js";
+import { beijingDate } from "./calendar.js";
+import { InputError } from "./errors.js";
+import { assertCanReport, type TargetDetail } from "./targets.js";
+import type { PdcaStage } from "./vocabulary.js";
+
+/**
+ * 台账 (§7.3): progress reports are appended, never edited. A report also keeps the target's latest
+ * progress and marks quarterly milestones (§2.21) reached on time, in the same transaction.
+ */
+export interface ProgressInput {
+  progress: number;
+  note: string;
+  channel: string;
+  pdcaStage?: PdcaStage;
+  evidence?: { kind: "link" | "file" | "media"; name: string; ref: string }[];
+  /** The absent owner an officer reports for (代报). */
+  onBehalfOfId?: number;
+}
+
+/** Parses "60", "60%", "６０％" into a whole percentage 0–100. */
+export function parseProgress(raw: string): number {
+  const s = raw.trim().replace(/[０-９]/g, (c) => String(c.charCodeAt(0) - 0xff10)).replace(/[%％]$/, "");
+  if (!/^\d{1,3}$/.test(s)) throw new InputError(`进度“${raw}”不是有效的百分比。请填写 0 到 100 之间的整数，例如 60 或 60%。`, "bad_progress");
+  const n = Number(s);
+  if (n > 100) throw new InputError(`进度不能超过 100%（您填写的是 ${n}%）。`, "bad_progress");
+  return n;
+}
+
+export const NOTE_MAX = 500;
+
+export function validateNote(note: string): string {
+  const n = note.trim();
+  if (n.length < 2) throw new InputError("请补充进度说明（至少 2 个字），说明本期完成了哪些工作。", "bad_note");
+  if (n.length > NOTE_MAX) throw new InputError(`进度说明最多 ${NOTE_MAX} 字，当前为 ${n.length} 字，请精简后重新提交。`, "bad_note");
+  return n;
+}
+
+export async function recordProgress(tx: Tx, actor: Actor, target: TargetDetail, input: ProgressInput, now: Date) {
+  assertCanReport(actor, target);
+  const note = validateNote(input.note);
+  if (!Number.isInteger(input.progress) || input.progress < 0 || input.progress > 100) {
+    throw new InputError("进度须为 0 到 100 之间的整数。", "bad_progress");
+  }
+  const today = beijingDate(now);
+  const currentMilestone = target.milestones.find((m) => beijingDate(m.dueOn) >= today) ?? null;
+  const report = await tx.progressReport.create({
+    data: {
+      targetId: target.id,
+      milestoneId: currentMilestone?.id ?? null,
+      reporterId: actor.id,
+      onBehalfOfId: input.onBehalfOfId ?? null,
+      progress: input.progress,
+      note,
+      pdcaStage: input.pdcaStage ?? "D",
+      channel: input.channel,
+      createdAt: now,
+      evidence: input.evidence?.length ? { create: input.evidence.map((e) => ({ ...e, createdAt: now })) } : undefined,
+    },
+  });
+  // A milestone counts as met when reached by its due date; reaching it late earns nothing back (§2.23).
+  const reached = target.milestones.filter((m) => !m.achievedAt && beijingDate(m.dueOn) >= today && input.progress >= m.expectedProgress);
+  if (reached.length) {
+    await tx.milestone.updateMany({ where: { id: { in: reached.map((m) => m.id) } }, data: { achievedAt: now } });
+  }
+  const completed = input.progress === 100;
+  await tx.target.update({
+    where: { id: target.id },
+    data: { progress: input.progress, status: completed ? "completed" : "in_progress", closedAt: completed ? now : null },
+  });
+  return { report, milestonesReached: reached, completed };
+}
+
+export async function listReports(tx: Tx, targetId: number, limit = 20) {
+  return tx.progressReport.findMany({
+    where: { targetId },
+    include: { reporter: true, onBehalfOf: true, evidence: true, milestone: true },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit,
+  });
+}

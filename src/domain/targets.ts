@@ -1,0 +1,81 @@
+import type { Tx } from "../infra/db.js";
+import { type Actor, assertCanViewAgency, seesProvince } from "./actor.js";
+import { beijingDate } from "./calendar.js";
+import { ForbiddenError, NotFoundError, StateError } from "./errors.js";
+import { CLOSED_STATUSES, LIVE_STATUSES, type TargetStatus } from "./vocabulary.js";
+
+/** Target codes are typed by hand: accept any case and full-width hyphens. */
+export function normaliseTargetCode(code: string): string {
+  return code.trim().replace(/[－—–]/g, "-").toUpperCase();
+}
+
+export function looksLikeTargetCode(s: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9]*[-－—–]\d{1,4}$/.test(s.trim());
+}
+
+const detailInclude = {
+  agency: true,
+  owners: { include: { user: true } },
+  milestones: { orderBy: { quarter: "asc" as const } },
+  indicators: { orderBy: [{ level: "asc" as const }, { id: "asc" as const }] },
+};
+
+export type TargetDetail = NonNullable<Awaited<ReturnType<typeof loadTarget>>>;
+
+async function loadTarget(tx: Tx, cycleId: number, code: string) {
+  return tx.target.findUnique({ where: { cycleId_code: { cycleId, code: normaliseTargetCode(code) } }, include: detailInclude });
+}
+
+/** A target the actor may see; drafts are visible to the office only. */
+export async function getVisibleTarget(tx: Tx, actor: Actor, cycleId: number, code: string): Promise<TargetDetail> {
+  const target = await loadTarget(tx, cycleId, code);
+  if (!target || (target.status === "draft" && !seesProvince(actor)) || (target.status === "reviewed" && !seesProvince(actor))) {
+    throw new NotFoundError(`未找到编号为 ${normaliseTargetCode(code)} 的目标。请用“我的目标”查看您可用的目标编号。`);
+  }
+  assertCanViewAgency(actor, target.agencyId, "其他单位的目标");
+  return target;
+}
+
+/** Who may add to a target's 台账 (§7.3): its owners, the agency's officers, and staff on unowned agency targets. */
+export function assertCanReport(actor: Actor, target: TargetDetail): void {
+  const owns = target.owners.some((o) => o.userId === actor.id);
+  const sameAgency = actor.agencyId === target.agencyId;
+  const allowed =
+    owns || (sameAgency && actor.role === "officer") || (sameAgency && actor.role === "staff" && target.owners.length === 0);
+  if (!allowed) {
+    const owners = target.owners.map((o) => o.user.name).join("、") || "本单位目标办";
+    throw new ForbiddenError(`目标 ${target.code} 的责任人是${owners}，您不能汇报该目标的进度。如需代为汇报，请联系本单位目标办。`);
+  }
+  if (CLOSED_STATUSES.includes(target.status as TargetStatus)) {
+    throw new StateError(`目标 ${target.code} 已${target.status === "completed" ? "完成" : "结束"}，不再接受进度汇报。如需更正，请通过“沟通”联系目标办。`);
+  }
+  if (!LIVE_STATUSES.includes(target.status as TargetStatus)) {
+    throw new StateError(`目标 ${target.code} 尚未下达，暂不能汇报进度。`);
+  }
+}
+
+/** Targets the actor works with: staff their own, officers and heads their agency's, the office none by default. */
+export async function listTargetsFor(tx: Tx, actor: Actor, cycleId: number) {
+  const live = { cycleId, status: { in: [...LIVE_STATUSES, ...CLOSED_STATUSES] } };
+  const where =
+    actor.role === "staff"
+      ? { ...live, owners: { some: { userId: actor.id } } }
+      : actor.agencyId !== null
+        ? { ...live, agencyId: actor.agencyId }
+        : { ...live, id: -1 };
+  return tx.target.findMany({ where, include: { milestones: { orderBy: { quarter: "asc" } } }, orderBy: { code: "asc" } });
+}
+
+export type TargetState = "done" | "not_completed" | "late" | "on_track";
+
+/** 统计 classification on a Beijing date: late when the target or a due milestone was missed. */
+export function classifyTarget(
+  t: { status: string; deadline: Date; milestones: { dueOn: Date; achievedAt: Date | null }[] },
+  today: string,
+): TargetState {
+  if (t.status === "completed") return "done";
+  if (t.status === "not_completed") return "not_completed";
+  if (beijingDate(t.deadline) < today) return "late";
+  if (t.milestones.some((m) => !m.achievedAt && beijingDate(m.dueOn) < today)) return "late";
+  return "on_track";
+}

@@ -1,0 +1,50 @@
+import "dotenv/config";
+import { createServer } from "node:http";
+import { loadSettings, SettingsError } from "./config/settings.js";
+import { createApp } from "./app.js";
+import { systemClock } from "./infra/clock.js";
+import { createDb, isSqliteUrl } from "./infra/db.js";
+import { createLogger } from "./infra/logger.js";
+import { migrateSqlite } from "./infra/migrate.js";
+import { startBackground } from "./jobs/background.js";
+
+/** `npm start`: validate settings, apply migrations, serve HTTP, start the scheduler and outbox. */
+async function main(): Promise<void> {
+  let settings;
+  try {
+    settings = loadSettings();
+  } catch (err) {
+    if (err instanceof SettingsError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const log = createLogger(settings.LOG_LEVEL);
+  if (isSqliteUrl(settings.DATABASE_URL)) {
+    const applied = migrateSqlite(settings.DATABASE_URL);
+    log.info({ msg: "database ready", migrationsApplied: applied });
+  }
+  const db = await createDb(settings.DATABASE_URL);
+  const app = createApp({ settings, db, clock: systemClock, log });
+  const background = startBackground({ settings, db, clock: systemClock, log, senders: app.channels.senders });
+  const server = createServer(app.koa.callback());
+  server.listen(settings.PORT, settings.HOST, () => {
+    const address = server.address();
+    log.info({ msg: "listening", port: typeof address === "object" && address ? address.port : settings.PORT });
+  });
+  const stop = async (signal: string) => {
+    log.info({ msg: "shutting down", signal });
+    await background.stop();
+    server.close();
+    await db.$disconnect();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import type { Tx } from "../infra/db.js";
+import type { Reply } from "../conversation/reply.js";
+import { rememberCards } from "../conversation/cards.js";
+
+export interface EnqueueOptions {
+  /** Idempotency key, e.g. `negative-list:2026Q1:12`: the same key is never queued or sent twice. */
+  key: string;
+  /** Mandatory notices (§2.23 negative list to heads, escalations) ignore a user's mute. */
+  mandatory?: boolean;
+  now?: Date;
+  /** Earliest send time (quiet hours). */
+  notBefore?: Date;
+}
+
+/** Platforms in order of preference when a user is bound on more than one. */
+const PREFERENCE = ["wecom", "dingtalk", "console"];
+
+/**
+ * Writes an outbound message in the caller's transaction, so it exists exactly when the change that
+ * caused it does. Returns false when the key was queued before.
+ */
+export async function enqueue(tx: Tx, userId: number, reply: Reply, opts: EnqueueOptions): Promise<boolean> {
+  const existing = await tx.outboxMessage.findUnique({ where: { idempotencyKey: opts.key }, select: { id: true } });
+  if (existing) return false;
+  const identities = await tx.platformIdentity.findMany({ where: { userId } });
+  identities.sort((a, b) => PREFERENCE.indexOf(a.platform) - PREFERENCE.indexOf(b.platform));
+  const identity = identities[0];
+  const now = opts.now ?? new Date();
+  await tx.outboxMessage.create({
+    data: {
+      idempotencyKey: opts.key,
+      platform: identity?.platform ?? "none",
+      userId,
+      recipient: identity?.externalId ?? "",
+      payload: JSON.stringify(reply),
+      mandatory: opts.mandatory ?? false,
+      // A person with no platform account cannot be reached; keep the row for the operator to see.
+      status: identity ? "pending" : "dead",
+      lastError: identity ? null : "user has no platform identity",
+      notBefore: opts.notBefore ?? now,
+      createdAt: now,
+    },
+  });
+  if (identity) await rememberCards(tx, identity.platform, userId, [reply]);
+  return true;
+}
