@@ -5,6 +5,7 @@ import type { Logger } from "../infra/logger.js";
 import { createRegistry } from "./commands/index.js";
 import type { ConversationSettings } from "./context.js";
 import { ConversationCore } from "./core.js";
+import { handleFile } from "./files.js";
 
 export function conversationSettings(s: Settings): ConversationSettings {
   return {
@@ -18,5 +19,5 @@ export function conversationSettings(s: Settings): ConversationSettings {
 }
 
 export function createCore(deps: { settings: Settings; db: Db; clock: Clock; log: Logger }): ConversationCore {
-  return new ConversationCore(deps.db, createRegistry(), conversationSettings(deps.settings), deps.clock, deps.log);
+  return new ConversationCore(deps.db, createRegistry(), conversationSettings(deps.settings), deps.clock, deps.log, handleFile);
 }

@@ -10,8 +10,8 @@ import { renderReply } from "../../src/channels/console/render.js";
  */
 export function chatWith(core: ConversationCore, clock: Clock) {
   const lastReplies: Reply[] = [];
-  async function send(account: string, body: Parameters<ConversationCore["handle"]>[0]["body"], eventKey = randomUUID()): Promise<Reply[]> {
-    const replies = await core.handle({ platform: "console", eventKey, senderId: account, conversationId: `console:${account}`, receivedAt: clock.now(), body });
+  async function send(account: string, body: Parameters<ConversationCore["handle"]>[0]["body"], eventKey?: string): Promise<Reply[]> {
+    const replies = await core.handle({ platform: "console", eventKey: eventKey ?? randomUUID(), senderId: account, conversationId: `console:${account}`, receivedAt: clock.now(), body });
     lastReplies.splice(0, lastReplies.length, ...replies);
     return replies;
   }

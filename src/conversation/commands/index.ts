@@ -1,5 +1,8 @@
 import type { Command } from "../command.js";
 import { CommandRegistry } from "../registry.js";
+import { careCommands } from "./care.js";
+import { evaluationCommands } from "./evaluation.js";
+import { workflowCommands } from "./workflow.js";
 import { appealList, decide, fileAppeal } from "./appeals.js";
 import { answer, ask } from "./communication.js";
 import { helpCommand } from "./help.js";
@@ -27,6 +30,9 @@ export function createRegistry(extra: Command[] = []): CommandRegistry {
     appealList,
     decide,
     answer,
+    ...workflowCommands,
+    ...evaluationCommands,
+    ...careCommands,
     ...extra,
   );
   return new CommandRegistry(commands);
