@@ -8,6 +8,7 @@ import { createCore } from "./conversation/create-core.js";
 import type { ConversationCore } from "./conversation/core.js";
 import { errorBoundary } from "./http/error-boundary.js";
 import { healthRoutes } from "./http/health.js";
+import { boardRoutes } from "./http/board-routes.js";
 import { createChannels, type Channels } from "./channels/index.js";
 
 export interface AppDeps {
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps): App {
   koa.use(errorBoundary(deps.log));
   const router = new Router();
   router.use(healthRoutes(deps.db, deps.clock).routes());
+  router.use(boardRoutes(deps).routes());
   for (const routes of channels.routes) router.use(routes.routes(), routes.allowedMethods());
   koa.use(router.routes()).use(router.allowedMethods());
   deps.log.info({
