@@ -1,0 +1,11 @@
+import { mkdirSync } from "node:fs";
+import { benchNegativeList } from "./negative-list.js";
+
+/** `npm run bench`: every benchmark, each beside a baseline measured in the same run. */
+mkdirSync("bench/.tmp", { recursive: true });
+const only = process.argv[2];
+const sections: [string, () => Promise<string>][] = [["negative-list", () => benchNegativeList()]];
+for (const [name, run] of sections) {
+  if (only && only !== name) continue;
+  console.log(await run());
+}
