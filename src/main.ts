@@ -3,9 +3,9 @@ import { createServer } from "node:http";
 import { loadSettings, SettingsError } from "./config/settings.js";
 import { createApp } from "./app.js";
 import { systemClock } from "./infra/clock.js";
-import { createDb, isSqliteUrl } from "./infra/db.js";
+import { createDb } from "./infra/db.js";
 import { createLogger } from "./infra/logger.js";
-import { migrateSqlite } from "./infra/migrate.js";
+import { migrate } from "./infra/migrate.js";
 import { startBackground } from "./jobs/background.js";
 
 /** `npm start`: validate settings, apply migrations, serve HTTP, start the scheduler and outbox. */
@@ -21,10 +21,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(settings.LOG_LEVEL);
-  if (isSqliteUrl(settings.DATABASE_URL)) {
-    const applied = migrateSqlite(settings.DATABASE_URL);
-    log.info({ msg: "database ready", migrationsApplied: applied });
-  }
+  const applied = await migrate(settings.DATABASE_URL);
+  log.info({ msg: "database ready", migrationsApplied: applied });
   const db = await createDb(settings.DATABASE_URL);
   const app = createApp({ settings, db, clock: systemClock, log });
   const background = startBackground({ settings, db, clock: systemClock, log, senders: app.channels.senders });
@@ -32,11 +30,13 @@ async function main(): Promise<void> {
   server.listen(settings.PORT, settings.HOST, () => {
     const address = server.address();
     log.info({ msg: "listening", port: typeof address === "object" && address ? address.port : settings.PORT });
+    void app.channels.start();
   });
   const stop = async (signal: string) => {
     log.info({ msg: "shutting down", signal });
     await background.stop();
     server.close();
+    await app.channels.drain();
     await db.$disconnect();
     process.exit(0);
   };

@@ -1,14 +1,19 @@
 import type Router from "@koa/router";
-import type { Settings } from "../config/settings.js";
+import { dingtalkEnabled, type Settings } from "../config/settings.js";
 import type { Clock } from "../infra/clock.js";
 import type { Logger } from "../infra/logger.js";
 import type { InboundEvent } from "../conversation/event.js";
 import type { Reply } from "../conversation/reply.js";
 import type { ChannelSender } from "../outbox/sender.js";
+import { BackgroundTasks, createDingtalkChannel, createDingtalkRoutes } from "./dingtalk/index.js";
 
 export interface Channels {
   routes: Router[];
   senders: ChannelSender[];
+  /** One-time registrations with the platforms once the server listens (DingTalk card callback route). */
+  start(): Promise<void>;
+  /** Waits for replies still being delivered after their webhook was answered (shutdown, tests). */
+  drain(): Promise<void>;
 }
 
 export interface ChannelDeps {
@@ -18,9 +23,41 @@ export interface ChannelDeps {
   handle: (ev: InboundEvent) => Promise<Reply[]>;
 }
 
-/** Mounts each platform whose settings are complete; the rest stay off. */
-export function createChannels(_deps: ChannelDeps): Channels {
+/** Mounts each platform whose settings are complete; the rest stay off (DESIGN.md §4). */
+export function createChannels(deps: ChannelDeps): Channels {
+  const { settings, clock, log, handle } = deps;
   const routes: Router[] = [];
   const senders: ChannelSender[] = [];
-  return { routes, senders };
+  const drains: (() => Promise<void>)[] = [];
+  const starts: (() => Promise<void>)[] = [];
+  if (dingtalkEnabled(settings)) {
+    const cards = { templateId: settings.DINGTALK_CARD_TEMPLATE_ID, callbackRouteKey: settings.DINGTALK_CARD_ROUTE_KEY };
+    const { api, sender } = createDingtalkChannel(settings, { clock, log, cards });
+    const tasks = new BackgroundTasks(log);
+    routes.push(createDingtalkRoutes({ settings, clock, log, handle, api, sender, cards, tasks, bodyLimitBytes: Math.min(settings.BODY_LIMIT_BYTES, 64 * 1024) }));
+    senders.push(sender);
+    drains.push(() => tasks.drain());
+    const routeKey = settings.DINGTALK_CARD_ROUTE_KEY;
+    if (settings.DINGTALK_CARD_TEMPLATE_ID && routeKey) {
+      starts.push(async () => {
+        const callbackUrl = `${settings.PUBLIC_BASE_URL.replace(/\/+$/, "")}/dingtalk/card`;
+        try {
+          await api.registerCardCallback({ callbackRouteKey: routeKey, callbackUrl, apiSecret: settings.DINGTALK_APP_SECRET! });
+          log.info({ msg: "dingtalk card callback registered", callbackUrl });
+        } catch (err) {
+          log.error({ msg: "dingtalk card callback registration failed; card clicks will not arrive until it succeeds", err: (err as Error).message });
+        }
+      });
+    }
+  }
+  return {
+    routes,
+    senders,
+    async start() {
+      await Promise.all(starts.map((f) => f()));
+    },
+    async drain() {
+      await Promise.all(drains.map((d) => d()));
+    },
+  };
 }

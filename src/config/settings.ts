@@ -70,6 +70,10 @@ const schema = z.object({
   DINGTALK_ROBOT_CODE: optional,
   DINGTALK_API_BASE: z.string().url().default("https://api.dingtalk.com"),
   DINGTALK_OAPI_BASE: z.string().url().default("https://oapi.dingtalk.com"),
+  /** Interactive card template built in DingTalk's card designer; without it cards go out as markdown links. */
+  DINGTALK_CARD_TEMPLATE_ID: optional,
+  /** Route key the card callback is registered under (POST /v1.0/card/callbacks/register). */
+  DINGTALK_CARD_ROUTE_KEY: optional,
 });
 
 export type Settings = z.infer<typeof schema>;

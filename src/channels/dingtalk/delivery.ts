@@ -1,0 +1,67 @@
+import { text, type Reply } from "../../conversation/reply.js";
+import type { Clock } from "../../infra/clock.js";
+import type { Logger } from "../../infra/logger.js";
+import type { DingtalkApi } from "./api.js";
+import { DingtalkApiError } from "./errors.js";
+import type { MessageOrigin } from "./normalize.js";
+import { toWebhookMessage } from "./render.js";
+import type { DingtalkSender } from "./sender.js";
+
+/**
+ * The one place that decides where an answer goes. Text and markdown use the message's
+ * sessionWebhook while it is valid (no token, lands in the chat the user wrote in, group included).
+ * Everything else — cards (a sessionWebhook cannot carry interactive cards), files, card updates,
+ * and text once the webhook has expired — goes through the active API to the user's 1:1 chat with
+ * the robot, so nothing personal is posted to a group.
+ */
+export interface DeliveryDeps {
+  api: DingtalkApi;
+  sender: DingtalkSender;
+  clock: Clock;
+  log: Logger;
+  /** Durable path (the outbox); without it API replies are sent once, directly, and failures logged. */
+  enqueue?: (staffId: string, reply: Reply, idempotencyKey: string) => Promise<void>;
+}
+
+/** Never post to a webhook about to expire: the request could arrive after it died. */
+export const WEBHOOK_MARGIN_MS = 10_000;
+
+export const NOTE_SENT_PRIVATELY = "详细内容（卡片或文件）已通过机器人单聊发给您，请在与我的单聊中查看。";
+
+export async function deliverToOrigin(origin: MessageOrigin, replies: Reply[], deps: DeliveryDeps): Promise<void> {
+  let sentPrivately = false;
+  for (const [i, reply] of replies.entries()) {
+    if ((reply.kind === "text" || reply.kind === "markdown") && (await viaWebhook(origin, reply, deps))) continue;
+    if (!origin.staffId) {
+      deps.log.warn({ msg: "dingtalk reply dropped: no webhook and no staffId", eventKey: origin.eventKey, reply: reply.kind });
+      continue;
+    }
+    if (origin.isGroup && (reply.kind === "card" || reply.kind === "file")) sentPrivately = true;
+    await viaApi(origin.staffId, reply, `${origin.eventKey}:${i}`, deps);
+  }
+  if (sentPrivately) await viaWebhook(origin, text(NOTE_SENT_PRIVATELY), deps);
+}
+
+/** Card callbacks have no webhook: every reply goes to the clicker's 1:1 chat. */
+export async function deliverToUser(staffId: string, replies: Reply[], keyPrefix: string, deps: DeliveryDeps): Promise<void> {
+  for (const [i, reply] of replies.entries()) await viaApi(staffId, reply, `${keyPrefix}:${i}`, deps);
+}
+
+async function viaWebhook(origin: MessageOrigin, reply: Reply & { kind: "text" | "markdown" }, deps: DeliveryDeps): Promise<boolean> {
+  const { sessionWebhook: url, sessionWebhookExpiresAt: expires } = origin;
+  if (!url || expires === undefined || expires - deps.clock.now().getTime() < WEBHOOK_MARGIN_MS) return false;
+  try {
+    await deps.api.postSessionWebhook(url, toWebhookMessage(reply, origin.isGroup ? origin.staffId : undefined));
+    return true;
+  } catch (err) {
+    const detail = err instanceof DingtalkApiError ? err.toLog() : { detail: String(err) };
+    deps.log.warn({ msg: "dingtalk sessionWebhook failed, using the API", eventKey: origin.eventKey, ...detail });
+    return false;
+  }
+}
+
+async function viaApi(staffId: string, reply: Reply, key: string, deps: DeliveryDeps): Promise<void> {
+  if (deps.enqueue) return deps.enqueue(staffId, reply, key);
+  const result = await deps.sender.send(staffId, reply, { idempotencyKey: key });
+  if (!result.ok) deps.log.error({ msg: "dingtalk reply not delivered", key, kind: result.kind, code: result.code });
+}

@@ -1,0 +1,157 @@
+import { Router } from "@koa/router";
+import type { AxiosInstance } from "axios";
+import type { Context } from "koa";
+import type { Settings } from "../../config/settings.js";
+import type { InboundEvent } from "../../conversation/event.js";
+import { text, type Reply } from "../../conversation/reply.js";
+import type { Clock } from "../../infra/clock.js";
+import type { Logger } from "../../infra/logger.js";
+import type { DingtalkApi } from "./api.js";
+import { BackgroundTasks } from "./background.js";
+import { answerCard, CARD_DEADLINE_MS } from "./card-callback.js";
+import { createDingtalkChannel } from "./channel.js";
+import { deliverToOrigin, deliverToUser, type DeliveryDeps } from "./delivery.js";
+import { cardEvent, decideMessage } from "./normalize.js";
+import { cardCallbackContentSchema, cardCallbackSchema, robotMessageSchema } from "./payloads.js";
+import { BodyError, CALLBACK_BODY_LIMIT, readJsonBody } from "./read-json.js";
+import { DingtalkSender, type DingtalkCardOptions } from "./sender.js";
+import { verifyCardSignature, verifyRobotSignature, type SignatureCheck } from "./signature.js";
+
+export interface DingtalkReceiverDeps {
+  settings: Settings;
+  clock: Clock;
+  log: Logger;
+  handle: (ev: InboundEvent) => Promise<Reply[]>;
+  http?: AxiosInstance;
+  /** Share one API client (one token cache) and sender with the outbox; built from settings if absent. */
+  api?: DingtalkApi;
+  sender?: DingtalkSender;
+  cards?: DingtalkCardOptions;
+  /** apiSecret registered for card callbacks (POST /v1.0/card/callbacks/register); default the app secret. */
+  cardApiSecret?: string;
+  /** Durable delivery for API replies (the outbox); without it they are sent directly once. */
+  enqueue?: DeliveryDeps["enqueue"];
+  /** Post-answer delivery work; pass one to drain it on shutdown or in tests. */
+  tasks?: BackgroundTasks;
+  cardDeadlineMs?: number;
+  bodyLimitBytes?: number;
+}
+
+/**
+ * DingTalk enterprise-robot HTTP mode: POST /dingtalk/callback (robot messages,
+ * open.dingtalk.com/document/orgapp/receive-message) and POST /dingtalk/card (interactive-card
+ * callbacks, open.dingtalk.com/document/orgapp/event-callback-card). Transport only: verify the
+ * signature before reading the body, decode, hand one InboundEvent to `handle`, answer, then deliver.
+ */
+export function createDingtalkRoutes(deps: DingtalkReceiverDeps): Router {
+  const { settings, clock, handle } = deps;
+  const log = deps.log.child({ channel: "dingtalk" });
+  const appSecret = required(settings.DINGTALK_APP_SECRET, "DINGTALK_APP_SECRET");
+  const built = deps.api ? undefined : createDingtalkChannel(settings, { clock, log: deps.log, http: deps.http, cards: deps.cards });
+  const api = deps.api ?? built!.api;
+  const sender = deps.sender ?? built?.sender ?? new DingtalkSender(api, log, deps.cards);
+  const tasks = deps.tasks ?? new BackgroundTasks(log);
+  const delivery: DeliveryDeps = { api, sender, clock, log, enqueue: deps.enqueue };
+  const limit = deps.bodyLimitBytes ?? CALLBACK_BODY_LIMIT;
+  const cardSecret = deps.cardApiSecret ?? appSecret;
+  const router = new Router();
+
+  router.post("/dingtalk/callback", async (ctx) => {
+    const check = verifyRobotSignature({ timestamp: ctx.get("timestamp"), sign: ctx.get("sign"), appSecret, now: clock.now() });
+    if (!rejectUnsigned(ctx, check, log, "message")) return;
+    const raw = await readBody(ctx, limit);
+    if (raw === undefined) return;
+    const parsed = robotMessageSchema.safeParse(raw);
+    if (!parsed.success) return badRequest(ctx, log, "not a robot message");
+
+    const decision = decideMessage(parsed.data, clock.now());
+    ctx.status = 200;
+    ctx.body = {};
+    if (decision.kind === "ignore") {
+      log.debug({ msg: "dingtalk message ignored", reason: decision.reason });
+      return;
+    }
+    if (decision.kind === "hint") {
+      log.info({ msg: "dingtalk message answered with a hint", reason: decision.reason, eventKey: decision.origin.eventKey });
+      tasks.afterResponse(ctx, () => deliverToOrigin(decision.origin, [text(decision.text)], delivery));
+      return;
+    }
+    // Handled before answering: an acknowledged message is already stored by the core. A throw
+    // becomes a 5xx, so DingTalk may deliver again and the eventKey dedupes it.
+    const replies = await handle(decision.event);
+    tasks.afterResponse(ctx, () => deliverToOrigin(decision.origin, replies, delivery));
+  });
+
+  router.post("/dingtalk/card", async (ctx) => {
+    const check = verifyCardSignature({
+      timestamp: ctx.get("x-ddpaas-signature-timestamp"),
+      sign: ctx.get("x-ddpaas-signature"),
+      apiSecret: cardSecret,
+      now: clock.now(),
+    });
+    if (!rejectUnsigned(ctx, check, log, "card")) return;
+    const raw = await readBody(ctx, limit);
+    if (raw === undefined) return;
+    const parsed = cardCallbackSchema.safeParse(raw);
+    if (!parsed.success) return badRequest(ctx, log, "not a card callback");
+    const cb = parsed.data;
+    if (cb.type !== undefined && cb.type !== "actionCallback") {
+      ctx.body = {};
+      return;
+    }
+    const content = cardCallbackContentSchema.safeParse(parseJson(cb.content ?? cb.value ?? "{}"));
+    if (!content.success) return badRequest(ctx, log, "card callback content is not JSON");
+
+    const event = cardEvent(cb, content.data, clock.now());
+    if (event.body.type !== "action" || !event.body.actionKey) return badRequest(ctx, log, "card callback without an action");
+    const answer = await answerCard(event as InboundEvent & { body: { type: "action" } }, handle, deps.cardDeadlineMs ?? CARD_DEADLINE_MS);
+    ctx.status = 200;
+    ctx.body = answer.body;
+    tasks.afterResponse(ctx, async () => deliverToUser(cb.userId, await answer.rest, event.eventKey, delivery));
+  });
+
+  return router;
+}
+
+/** Checked before the body is read, so a forged request costs nothing and never reaches the core. */
+function rejectUnsigned(ctx: Context, check: SignatureCheck, log: Logger, what: string): boolean {
+  if (check.ok) return true;
+  log.warn({
+    msg: `dingtalk ${what} callback rejected: ${check.reason}`,
+    hint: check.reason === "bad_sign" ? "verify that DINGTALK_APP_SECRET (and the card callback apiSecret) match the DingTalk developer console" : undefined,
+    ip: ctx.ip,
+  });
+  ctx.status = 401;
+  ctx.body = { error: check.reason === "stale" ? "timestamp out of range" : "invalid signature" };
+  return false;
+}
+
+async function readBody(ctx: Context, limit: number): Promise<unknown> {
+  try {
+    return await readJsonBody(ctx.req, limit);
+  } catch (err) {
+    if (!(err instanceof BodyError)) throw err;
+    ctx.status = err.status;
+    ctx.body = { error: err.message };
+    return undefined;
+  }
+}
+
+function badRequest(ctx: Context, log: Logger, reason: string): void {
+  log.warn({ msg: "dingtalk callback malformed", reason });
+  ctx.status = 400;
+  ctx.body = { error: reason };
+}
+
+function parseJson(s: string): unknown {
+  try {
+    return JSON.parse(s) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function required(value: string | undefined, name: string): string {
+  if (!value) throw new Error(`${name} is not set: DingTalk routes need DINGTALK_APP_KEY, DINGTALK_APP_SECRET and DINGTALK_ROBOT_CODE`);
+  return value;
+}

@@ -1,0 +1,135 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import Koa from "koa";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { BackgroundTasks } from "../../../src/channels/dingtalk/background.js";
+import { createDingtalkChannel } from "../../../src/channels/dingtalk/channel.js";
+import { createDingtalkRoutes } from "../../../src/channels/dingtalk/receiver.js";
+import { createCore } from "../../../src/conversation/create-core.js";
+import { seedDemoProvince } from "../../../src/demo/seed.js";
+import { errorBoundary } from "../../../src/http/error-boundary.js";
+import { FixedClock } from "../../../src/infra/clock.js";
+import type { Db } from "../../../src/infra/db.js";
+import { createLogger } from "../../../src/infra/logger.js";
+import { startDingtalkSimulator, type DingtalkSimulator } from "../../../simulators/dingtalk/server.js";
+import { freshDb } from "../../helpers/db.js";
+import { settingsFor } from "./harness.js";
+
+/**
+ * End to end: signed DingTalk callbacks from the simulator → the DingTalk routes → the real
+ * conversation core on a seeded SQLite province → replies as the simulator received them.
+ * (createApp's createChannels does not mount DingTalk yet, so the routes are mounted here behind the
+ * app's own error boundary, exactly as the app will.)
+ */
+const clock = new FixedClock(new Date("2026-11-20T02:00:00Z"));
+let sim: DingtalkSimulator;
+let db: Db;
+let server: Server;
+const tasks = new BackgroundTasks(createLogger("silent"));
+
+beforeAll(async () => {
+  sim = await startDingtalkSimulator({ clock });
+  ({ db } = await freshDb("dingtalk-e2e"));
+  await seedDemoProvince(db, { now: clock.now(), platformIdentities: ["dingtalk"] });
+  const settings = settingsFor(sim);
+  const log = createLogger("silent");
+  const core = createCore({ settings, db, clock, log });
+  const { api, sender } = createDingtalkChannel(settings, { clock, log, cards: { templateId: "tpl-jxmb.schema", callbackRouteKey: "jxmb" } });
+  const koa = new Koa({ proxy: true });
+  koa.use(errorBoundary(log));
+  koa.use(createDingtalkRoutes({ settings, clock, log, handle: (ev) => core.handle(ev), api, sender, tasks }).routes());
+  server = await new Promise((resolve) => {
+    const s = koa.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  sim.setBotUrl(url);
+  // What the app does once at start: point the card route at us, signed with the app secret.
+  await api.registerCardCallback({ callbackRouteKey: "jxmb", callbackUrl: `${url}/dingtalk/card`, apiSecret: settings.DINGTALK_APP_SECRET! });
+});
+afterAll(async () => {
+  await tasks.drain();
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+  await sim.close();
+  await db.$disconnect();
+});
+beforeEach(() => sim.resetRecords());
+
+/** What one user saw, as text (session replies and API messages alike). */
+const screen = (staffId: string) => sim.inbox(staffId).map((m) => String(m.param.content ?? m.param.text ?? ""));
+const reports = (code: string) => db.progressReport.count({ where: { target: { code } } });
+
+describe("DingTalk end to end", () => {
+  it("records a progress report sent as text and answers in the same chat", async () => {
+    const before = await reports("FGW-01");
+    const res = await sim.sendText("fgw_zhao", "汇报 FGW-01 90 第四季度总结材料已完成初稿", { msgId: "msg-e2e-1" });
+    await tasks.drain();
+    expect(res.status).toBe(200);
+    expect(await reports("FGW-01")).toBe(before + 1);
+    expect(sim.inbox("fgw_zhao")).toEqual([expect.objectContaining({ via: "session" })]);
+    expect(screen("fgw_zhao")[0]).toContain("已记入台账：FGW-01");
+  });
+
+  it("changes nothing when DingTalk delivers the same msgId again", async () => {
+    const first = await sim.sendText("fgw_zhao", "汇报 FGW-05 85 已完成迎峰度冬保供预案", { msgId: "msg-e2e-retry" });
+    await tasks.drain();
+    const after = await reports("FGW-05");
+    const events = await db.inboundEvent.count();
+    const again = await sim.replay(first.record);
+    await tasks.drain();
+    expect(again.status).toBe(200);
+    expect(await reports("FGW-05")).toBe(after);
+    expect(await db.inboundEvent.count()).toBe(events);
+  });
+
+  it("reports by card: pick a percentage, submit, then give the note by text", async () => {
+    await sim.sendText("fgw_zhao", "目标 FGW-09");
+    await tasks.drain();
+    const created = sim.requests.find((r) => r.route === "createAndDeliver");
+    expect(created).toBeDefined();
+    const key = (created!.body as { outTrackId: string }).outTrackId;
+    expect(sim.cards.get(key)!.space).toEqual({ type: "IM_ROBOT", id: "fgw_zhao" });
+
+    const click = await sim.clickCard("fgw_zhao", key, "submit", { progress: "90" });
+    await tasks.drain();
+    expect(click.status).toBe(200);
+    expect(click.record.durationMs).toBeLessThan(2000);
+    expect(sim.cards.get(key)!.privateData.fgw_zhao).toMatchObject({ submitted: "true", status: "已提交：提交进度" });
+    expect(screen("fgw_zhao").at(-1)).toContain("请简要说明目标 FGW-09 本期进展（进度 90%）");
+
+    const before = await reports("FGW-09");
+    await sim.sendText("fgw_zhao", "基层党组织标准化建设年度验收完成");
+    await tasks.drain();
+    expect(screen("fgw_zhao").at(-1)).toContain("已记入台账：FGW-09");
+    expect(await reports("FGW-09")).toBe(before + 1);
+
+    // DingTalk disables the buttons; a forced second click is refused by the core.
+    await expect(sim.clickCard("fgw_zhao", key, "submit", { progress: "90" })).rejects.toThrow(/already submitted/);
+    await sim.clickCard("fgw_zhao", key, "submit", { progress: "95" }, { force: true });
+    await tasks.drain();
+    expect(screen("fgw_zhao").at(-1)).toContain("不能重复提交");
+  });
+
+  it("answers in a group only when @-mentioned", async () => {
+    await sim.sendText("fgw_sun", "我的目标", { group: true, atBot: false, conversationId: "cidFgwGroup==" });
+    await tasks.drain();
+    expect(sim.groupChat("cidFgwGroup==")).toEqual([]);
+
+    await sim.sendText("fgw_sun", "我的目标", { group: true, conversationId: "cidFgwGroup==" });
+    await tasks.drain();
+    const [reply] = sim.groupChat("cidFgwGroup==");
+    expect(String(reply.param.content ?? reply.param.text)).toContain("我负责的目标");
+    expect(reply.param.at).toEqual({ atUserIds: ["fgw_sun"], isAtAll: false });
+  });
+
+  it("refuses a forged signature and a stale timestamp without touching the database", async () => {
+    const before = await db.inboundEvent.count();
+    const reportsBefore = await reports("FGW-07");
+    const forged = await sim.sendText("fgw_zhao", "汇报 FGW-07 99 伪造的汇报", { badSign: true });
+    const stale = await sim.sendText("fgw_zhao", "汇报 FGW-07 99 过期的汇报", { skewMs: 61 * 60 * 1000 });
+    expect([forged.status, stale.status]).toEqual([401, 401]);
+    expect(await db.inboundEvent.count()).toBe(before);
+    expect(await reports("FGW-07")).toBe(reportsBefore);
+    expect(sim.messages).toEqual([]);
+  });
+});
