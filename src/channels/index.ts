@@ -1,11 +1,12 @@
 import type Router from "@koa/router";
-import { dingtalkEnabled, type Settings } from "../config/settings.js";
+import { dingtalkEnabled, wecomEnabled, type Settings } from "../config/settings.js";
 import type { Clock } from "../infra/clock.js";
 import type { Logger } from "../infra/logger.js";
 import type { InboundEvent } from "../conversation/event.js";
 import type { Reply } from "../conversation/reply.js";
 import type { ChannelSender } from "../outbox/sender.js";
 import { BackgroundTasks, createDingtalkChannel, createDingtalkRoutes } from "./dingtalk/index.js";
+import { createWecomRoutes, createWecomSender } from "./wecom/index.js";
 
 export interface Channels {
   routes: Router[];
@@ -30,6 +31,11 @@ export function createChannels(deps: ChannelDeps): Channels {
   const senders: ChannelSender[] = [];
   const drains: (() => Promise<void>)[] = [];
   const starts: (() => Promise<void>)[] = [];
+  if (wecomEnabled(settings)) {
+    const sender = createWecomSender({ settings, clock, log });
+    routes.push(createWecomRoutes({ settings, clock, log, handle, sender }));
+    senders.push(sender);
+  }
   if (dingtalkEnabled(settings)) {
     const cards = { templateId: settings.DINGTALK_CARD_TEMPLATE_ID, callbackRouteKey: settings.DINGTALK_CARD_ROUTE_KEY };
     const { api, sender } = createDingtalkChannel(settings, { clock, log, cards });

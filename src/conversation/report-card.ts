@@ -3,7 +3,8 @@ import { newCardKey } from "./cards.js";
 import { dateText } from "./format.js";
 import type { CardReply } from "./reply.js";
 
-const STEPS = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+/** Ten choices: WeCom allows at most ten options in a select (doc 90236). */
+const STEPS = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
 
 /**
  * The card for reporting progress (used in 目标 replies and reminders): pick a percentage, submit;
