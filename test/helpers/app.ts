@@ -4,7 +4,7 @@ import { createApp, type App } from "../../src/app.js";
 import { loadSettings, type Settings } from "../../src/config/settings.js";
 import { FixedClock } from "../../src/infra/clock.js";
 import type { Db } from "../../src/infra/db.js";
-import { createLogger } from "../../src/infra/logger.js";
+import { createLogger, type Logger } from "../../src/infra/logger.js";
 import { freshDb } from "./db.js";
 
 export interface TestApp {
@@ -21,11 +21,11 @@ export interface TestApp {
  * The real app on a loopback port with its own SQLite file and a settable clock. `env` adds settings
  * (for example the WECOM_* values of a simulator).
  */
-export async function startTestApp(opts: { env?: Record<string, string>; now?: Date; db?: { db: Db; url: string } } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { env?: Record<string, string>; now?: Date; db?: { db: Db; url: string }; log?: Logger } = {}): Promise<TestApp> {
   const { db, url: dbUrl } = opts.db ?? (await freshDb("app"));
   const settings = loadSettings({ NODE_ENV: "test", DATABASE_URL: dbUrl, LOG_LEVEL: "silent", SCHEDULER_ENABLED: "false", ...opts.env });
   const clock = new FixedClock(opts.now ?? new Date("2026-05-20T02:00:00Z"));
-  const log = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
+  const log = opts.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   const app = createApp({ settings, db, clock, log });
   const server: Server = createServer(app.koa.callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -38,6 +38,8 @@ export async function startTestApp(opts: { env?: Record<string, string>; now?: D
     clock,
     settings,
     async close() {
+      await app.channels.drain();
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.$disconnect();
     },
