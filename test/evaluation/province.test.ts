@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatH } from "../../src/domain/evaluation/hundredths.js";
+import { loadResults } from "../../src/domain/evaluation/results-store.js";
+import { runEvaluation, staleResults } from "../../src/domain/evaluation/service.js";
+import { loadRules } from "../../src/domain/rules.js";
+import type { Db } from "../../src/infra/db.js";
+import { freshDb } from "../helpers/db.js";
+import { EVAL_NOW, seedEvaluationProvince } from "./fixture.js";
+
+let db: Db;
+let seeded: Awaited<ReturnType<typeof seedEvaluationProvince>>;
+const rules = loadRules(2026);
+
+beforeAll(async () => {
+  ({ db } = await freshDb("evaluation-province"));
+  seeded = await seedEvaluationProvince(db);
+  await db.$transaction((tx) => runEvaluation(tx, seeded.cycle, rules, EVAL_NOW));
+});
+afterAll(async () => db.$disconnect());
+
+async function results() {
+  return Object.fromEntries((await loadResults(db, seeded.cycle.id)).map((r) => [r.agency.code, r]));
+}
+
+/**
+ * Hand computation with the default rules (党建 9/9/9/7/7, 管理 3/3/3, 职能绩效 50; −3 per unfinished
+ * target; negative-list entries at their points; 创新 一等奖 3, 二等奖 2.5, 三等奖 2, 鼓励奖 1.5, 未申报 0):
+ *
+ * FGW 41 + 3 + 3 + 3 = 50.00;            50 − 3 − 0.5 − 0.5 = 46.00 → 96.00
+ * JYT 41 + 2.70 + 2.50 + 3 = 49.20;      50 − 3 − 0.5       = 46.50 → 95.70
+ * NYT 38.95 + 2.85 + 2 + 2.85 = 46.65;   50 − 3             = 47.00 → 93.65
+ * SWJ 36.90 + 2.70 + 1.5 + 2.70 = 43.80; 50 − 3             = 47.00 → 90.80
+ * CZT 36.90 + 3 + 2 + 2.40 = 44.30;      50 − 3 − 0.5       = 46.50 → 90.80
+ * TJJ 27.20 (驻村 missing) + 2.40 + 0 + 2.40 − 0.5 (机关建设 negative) = 31.50; 50 − 6 = 44.00 → 75.50
+ * (党建 at 95: 8.55 × 3 + 6.65 × 2 = 38.95; at 90: 8.10 × 3 + 6.30 × 2 = 36.90; at 80 without 驻村: 7.20 × 3 + 5.60 = 27.20)
+ */
+const EXPECTED = {
+  FGW: { score: 96, institution: 5000, functional: 4600, rank: 1 },
+  JYT: { score: 95.7, institution: 4920, functional: 4650, rank: 2 },
+  NYT: { score: 93.65, institution: 4665, functional: 4700, rank: 3 },
+  SWJ: { score: 90.8, institution: 4380, functional: 4700, rank: 4 },
+  CZT: { score: 90.8, institution: 4430, functional: 4650, rank: 4 },
+  TJJ: { score: 75.5, institution: 3150, functional: 4400, rank: 6 },
+};
+
+describe("考评 of a small province (§8)", () => {
+  it("scores every agency as computed by hand", async () => {
+    const r = await results();
+    for (const [code, e] of Object.entries(EXPECTED)) {
+      expect({ code, score: r[code].score, institution: r[code].detail.institutionH, functional: r[code].detail.functionalH, rank: r[code].rank }).toEqual({ code, ...e });
+    }
+  });
+
+  it("explains every score in lines that add up to it exactly", async () => {
+    for (const r of Object.values(await results())) {
+      const sum = r.detail.lines.reduce((s, l) => s + l.pointsH, 0);
+      expect(formatH(sum)).toBe(r.score.toFixed(2));
+      expect(sum).toBe(r.detail.totalH);
+    }
+  });
+
+  it("uses the latest record of a corrected input and names it as the source", async () => {
+    const fgw = (await results()).FGW;
+    const line = fgw.detail.lines.find((l) => l.item === "思想建设")!;
+    expect(line.input).toContain("100");
+    expect(line.pointsH).toBe(900);
+    expect(line.source).toMatch(/录入记录 #\d+（Excel 导入 考评数据\.xlsx，张明，2027-01-15）/);
+  });
+
+  it("counts only active negative-list entries and says where each deduction comes from", async () => {
+    const fgw = (await results()).FGW;
+    const negatives = fgw.detail.lines.filter((l) => l.source.startsWith("负面清单条目"));
+    expect(negatives.map((l) => [l.item, l.pointsH])).toEqual([["负面清单 2026Q2（FGW-03）", -50], ["负面清单 2026Q3（FGW-03）", -50]]);
+    expect(fgw.detail.lines.find((l) => l.item === "未完成目标 FGW-03")!.pointsH).toBe(-300);
+    const tjj = (await results()).TJJ;
+    expect(tjj.detail.lines.find((l) => l.item === "同步小康驻村")).toMatchObject({ input: "未录入", pointsH: 0 });
+    expect(tjj.detail.lines.find((l) => l.group === "institution_process")!.pointsH).toBe(-50);
+  });
+
+  it("ranks a tie together and breaks it for the tier by 职能绩效 (SWJ 47.00 before CZT 46.50)", async () => {
+    const r = await results();
+    expect([r.SWJ.rank, r.CZT.rank]).toEqual([4, 4]);
+    expect([r.SWJ.detail.position, r.CZT.detail.position]).toEqual([4, 5]);
+    expect([r.SWJ.tier, r.CZT.tier]).toEqual(["second", "third"]);
+    expect(r.CZT.detail.tierReasons.join()).toContain("与省文物局同分");
+  });
+
+  it("bars FGW from 一等奖 by its 不满意度 of 12% and gives the slot to JYT", async () => {
+    const r = await results();
+    expect(r.FGW.detail.dissatisfactionH).toBe(1200);
+    expect([r.FGW.rank, r.FGW.detail.rankTier, r.FGW.tier]).toEqual([1, "first", "second"]);
+    expect(r.JYT.tier).toBe("first");
+    expect(r.FGW.detail.tierReasons.join()).toContain("不满意度 12.00%，最高评为二等奖");
+    // TJJ's 25% caps it at 三等奖, which its position gives anyway.
+    expect(r.TJJ.tier).toBe("third");
+  });
+
+  it("lowers NYT's award for its discipline record but keeps its score and rank (只扣奖不扣分)", async () => {
+    const r = await results();
+    expect([r.NYT.score, r.NYT.rank, r.NYT.detail.gradedTier, r.NYT.tier]).toEqual([93.65, 3, "second", "third"]);
+    expect(r.NYT.detail.lines.find((l) => l.item.startsWith("讲规矩守纪律"))).toMatchObject({ pointsH: 0, input: "通报批评；未按要求报送整改材料" });
+    // NYT's 8% comes from 社会公众 only: the other groups are left out, not counted as 0.
+    expect(r.NYT.detail.dissatisfactionH).toBe(800);
+    // A withdrawn record (撤销) does not count.
+    expect(r.TJJ.detail.disciplineLevels).toBe(0);
+  });
+
+  it("sets individual quotas from the final tier", async () => {
+    const r = await results();
+    expect(r.JYT.detail.quota).toMatchObject({ excellentPercent: 30, excellentMax: 36, unqualifiedMin: 0 });
+    expect(r.FGW.detail.quota).toMatchObject({ excellentPercent: 20, excellentMax: 17, unqualifiedMin: 0 });
+    expect(r.NYT.detail.quota).toMatchObject({ excellentPercent: 10, unqualifiedPercent: 5, excellentMax: 6, unqualifiedMin: 3 });
+    expect(r.SWJ.detail.quota.headcount).toBeNull();
+  });
+
+  it("keeps a published result on an unchanged re-run, and marks it for re-publication when it changes", async () => {
+    await db.evaluationResult.updateMany({ where: { cycleId: seeded.cycle.id }, data: { publishedAt: EVAL_NOW } });
+    const again = await db.$transaction((tx) => runEvaluation(tx, seeded.cycle, rules, EVAL_NOW));
+    expect(again.summary.republishNeeded).toEqual([]);
+    expect(await db.evaluationResult.count({ where: { publishedAt: null } })).toBe(0);
+
+    // An accepted appeal withdraws CZT's entry: CZT now leads the tie and the two swap tiers.
+    const entry = await db.negativeListEntry.findFirstOrThrow({ where: { target: { code: "CZT-01" } } });
+    await db.negativeListEntry.update({ where: { id: entry.id }, data: { status: "withdrawn" } });
+    expect((await staleResults(db, seeded.cycle.id, rules)).sort()).toEqual(["省文物局", "省财政厅"].sort());
+    const third = await db.$transaction((tx) => runEvaluation(tx, seeded.cycle, rules, EVAL_NOW));
+    expect(third.summary.republishNeeded.sort()).toEqual(["省文物局", "省财政厅"].sort());
+    const r = await results();
+    expect([r.CZT.score, r.CZT.rank, r.CZT.tier, r.CZT.detail.revision, r.CZT.publishedAt]).toEqual([91.3, 4, "second", 1, null]);
+    expect([r.SWJ.rank, r.SWJ.tier, r.SWJ.detail.revision]).toEqual([5, "third", 1]);
+    expect(r.FGW.publishedAt).not.toBeNull();
+    await db.negativeListEntry.update({ where: { id: entry.id }, data: { status: "active" } });
+    await db.$transaction((tx) => runEvaluation(tx, seeded.cycle, rules, EVAL_NOW));
+  });
+});
