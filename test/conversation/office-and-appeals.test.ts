@@ -138,7 +138,7 @@ describe("沟通 and 回复 (§2.22)", () => {
 describe("office views", () => {
   it("统计 counts issued, on track, late and done per agency", async () => {
     const answer = await p.chat.say("mbb_zhang", "统计");
-    expect(answer).toContain("| 单位 | 已下达 | 正常推进 | 逾期 | 已完成 |");
+    expect(answer).toContain("| 单位 | 已下达 | 正常推进 | 逾期 | 已完成 | 预警 |");
     const row = answer.split("\n").find((l) => l.startsWith("| 省文物局"))!;
     const [issued, onTrack, late, done] = row.split("|").slice(2, 6).map((c) => Number(c.trim()));
     expect(issued).toBe(10);

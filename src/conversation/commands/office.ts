@@ -7,6 +7,9 @@ import { classifyTarget } from "../../domain/targets.js";
 import { LIVE_STATUSES, CLOSED_STATUSES } from "../../domain/vocabulary.js";
 import type { Command } from "../command.js";
 import { STATE_LABEL, chineseDateOf } from "../format.js";
+import { agencyLights } from "../../domain/agency-lights.js";
+import { LIGHT_EMOJI, LIGHT_LEGEND, targetLight } from "../../domain/warnings.js";
+import { careRules } from "../care-rules.js";
 
 /** 统计: issued / on track / late / done per agency (§7.4 实时监督). */
 export const stats: Command = {
@@ -18,17 +21,22 @@ export const stats: Command = {
   async run(ctx) {
     const cycle = await currentCycle(ctx.tx, ctx.now);
     const rows = await provinceStats(ctx.tx, cycle.id, ctx.now);
-    const total = rows.reduce((s, r) => ({ issued: s.issued + r.issued, onTrack: s.onTrack + r.onTrack, late: s.late + r.late, done: s.done + r.done }), { issued: 0, onTrack: 0, late: 0, done: 0 });
-    const lines = rows.map((r) => `| ${r.agency} | ${r.issued} | ${r.onTrack} | ${r.late} | ${r.done} |`);
+    const warned = new Map((await agencyLights(ctx.tx, cycle.id, ctx.now, careRules(ctx.settings.rulesDir, cycle.year).warnings)).map((l) => [l.agencyId, l.warning]));
+    const total = rows.reduce(
+      (s, r) => ({ issued: s.issued + r.issued, onTrack: s.onTrack + r.onTrack, late: s.late + r.late, done: s.done + r.done, warning: s.warning + (warned.get(r.agencyId) ?? 0) }),
+      { issued: 0, onTrack: 0, late: 0, done: 0, warning: 0 },
+    );
+    const lines = rows.map((r) => `| ${r.agency} | ${r.issued} | ${r.onTrack} | ${r.late} | ${r.done} | ${warned.get(r.agencyId) ?? 0} |`);
     ctx.reply({
       kind: "markdown",
       title: "目标统计",
       text: [
         `**${cycle.year}年度目标统计（截至${chineseDateOf(ctx.now)}）**`,
-        "| 单位 | 已下达 | 正常推进 | 逾期 | 已完成 |",
-        "| --- | --- | --- | --- | --- |",
+        "| 单位 | 已下达 | 正常推进 | 逾期 | 已完成 | 预警 |",
+        "| --- | --- | --- | --- | --- | --- |",
         ...lines,
-        `| 合计 | ${total.issued} | ${total.onTrack} | ${total.late} | ${total.done} |`,
+        `| 合计 | ${total.issued} | ${total.onTrack} | ${total.late} | ${total.done} | ${total.warning} |`,
+        "预警🟡：正常推进中临近时限且进度落后的目标，已计入“正常推进”。逾期🔴：超过完成时限或季度节点未按期达成。",
       ].join("\n"),
     });
   },
@@ -54,11 +62,21 @@ export const query: Command = {
     });
     const [s] = await provinceStats(ctx.tx, cycle.id, ctx.now, agency.id);
     const today = beijingDate(ctx.now);
-    const lines = targets.map((t) => `· ${t.code} ${t.title}｜${t.progress}%｜${STATE_LABEL[classifyTarget(t, today)]}｜${t.owners.map((o) => o.user.name).join("、") || "未指定"}`);
+    const { warnings } = careRules(ctx.settings.rulesDir, cycle.year);
+    const lights = targets.map((t) => targetLight(t, today, warnings));
+    const warning = targets.filter((t, i) => lights[i].light === "yellow" && classifyTarget(t, today) === "on_track").length;
+    const lines = targets.map(
+      (t, i) => `· ${LIGHT_EMOJI[lights[i].light]} ${t.code} ${t.title}｜${t.progress}%｜${STATE_LABEL[classifyTarget(t, today)]}｜${t.owners.map((o) => o.user.name).join("、") || "未指定"}`,
+    );
     ctx.reply({
       kind: "markdown",
       title: `查询 ${agency.shortName}`,
-      text: [`**${agency.name}（${agency.code}）${cycle.year}年度目标**`, `已下达 ${s.issued} 项：正常推进 ${s.onTrack}，逾期 ${s.late}，已完成 ${s.done}。`, ...lines].join("\n"),
+      text: [
+        `**${agency.name}（${agency.code}）${cycle.year}年度目标**`,
+        `已下达 ${s.issued} 项：正常推进 ${s.onTrack}（其中预警 ${warning}），逾期 ${s.late}，已完成 ${s.done}。`,
+        ...lines,
+        LIGHT_LEGEND,
+      ].join("\n"),
     });
   },
 };

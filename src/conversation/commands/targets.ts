@@ -6,6 +6,8 @@ import { InputError } from "../../domain/errors.js";
 import { ALL_ROLES, type Command } from "../command.js";
 import { STATE_LABEL, dateText, kindLabel, statusLabel } from "../format.js";
 import { reportCard } from "../report-card.js";
+import { careRules } from "../care-rules.js";
+import { LIGHT_EMOJI, LIGHT_LEGEND, milestoneLight, targetLight } from "../../domain/warnings.js";
 
 /** 我的目标: staff see the targets they own; officers and heads their agency's. */
 export const myTargets: Command = {
@@ -21,11 +23,17 @@ export const myTargets: Command = {
       return ctx.reply(`${cycle.year}年度暂无${ctx.actor.role === "staff" ? "由您负责" : "本单位"}的已下达目标。`);
     }
     const today = beijingDate(ctx.now);
-    const lines = targets.map((t) => `· ${t.code} ${t.title}｜进度 ${t.progress}%｜${STATE_LABEL[classifyTarget(t, today)]}｜时限 ${dateText(t.deadline)}`);
+    const { warnings } = careRules(ctx.settings.rulesDir, cycle.year);
+    const lines = targets.map((t) => {
+      const light = targetLight(t, today, warnings);
+      // A warning says why; red already says 已逾期 or 未完成 in the state label.
+      const why = light.light === "yellow" ? `｜预警：${light.reason}` : "";
+      return `· ${LIGHT_EMOJI[light.light]} ${t.code} ${t.title}｜进度 ${t.progress}%｜${STATE_LABEL[classifyTarget(t, today)]}｜时限 ${dateText(t.deadline)}${why}`;
+    });
     ctx.reply({
       kind: "markdown",
       title: "我的目标",
-      text: `**${cycle.year}年度${ctx.actor.role === "staff" ? "我负责的" : "本单位"}目标（${targets.length} 项）**\n${lines.join("\n")}\n\n查看详情：目标 <编号>；汇报进度：汇报 <编号> <进度> <说明>`,
+      text: `**${cycle.year}年度${ctx.actor.role === "staff" ? "我负责的" : "本单位"}目标（${targets.length} 项）**\n${lines.join("\n")}\n${LIGHT_LEGEND}\n\n查看详情：目标 <编号>；汇报进度：汇报 <编号> <进度> <说明>`,
     });
   },
 };
@@ -45,16 +53,19 @@ export const targetDetail: Command = {
     const t = await getVisibleTarget(ctx.tx, ctx.actor, cycle.id, code);
     const [latest] = await listReports(ctx.tx, t.id, 1);
     const today = beijingDate(ctx.now);
+    const { warnings } = careRules(ctx.settings.rulesDir, cycle.year);
+    const light = targetLight(t, today, warnings);
     const owners = t.owners.map((o) => o.user.name).join("、") || "未指定";
     const indicators = t.indicators.map((i) => `${"　".repeat(i.level - 1)}- ${["一", "二", "三"][i.level - 1]}级：${i.name}${i.targetValue !== null ? `（${i.targetValue}${i.unit ?? ""}）` : ""}${i.standard ? `，标准：${i.standard}` : ""}`);
     const milestones = t.milestones.map((m) => {
       const mark = m.achievedAt ? "✓ 已达成" : beijingDate(m.dueOn) < today ? "✗ 未按期达成" : "待完成";
-      return `- 第${"一二三四"[m.quarter - 1]}季度（${dateText(m.dueOn)} 前达到 ${m.expectedProgress}%）：${m.description}｜${mark}`;
+      return `- ${LIGHT_EMOJI[milestoneLight(m, t.progress, today, warnings).light]} 第${"一二三四"[m.quarter - 1]}季度（${dateText(m.dueOn)} 前达到 ${m.expectedProgress}%）：${m.description}｜${mark}`;
     });
     const body = [
       `**${t.code} ${t.title}**`,
       `单位：${t.agency.shortName}｜类别：${kindLabel(t)}`,
-      `状态：${statusLabel(t.status)}（${STATE_LABEL[classifyTarget(t, today)]}）｜进度：${t.progress}%｜权重：${t.weight} 分`,
+      `状态：${LIGHT_EMOJI[light.light]} ${statusLabel(t.status)}（${STATE_LABEL[classifyTarget(t, today)]}）｜进度：${t.progress}%｜权重：${t.weight} 分`,
+      ...(light.light === "yellow" ? [`预警：${light.reason}`] : []),
       `完成时限：${dateText(t.deadline)}｜责任人：${owners}`,
       ...(t.description ? [`要求：${t.description}`] : []),
       ...(indicators.length ? ["**绩效指标**", ...indicators] : []),

@@ -1,0 +1,174 @@
+import type { Tx } from "../infra/db.js";
+import { type AgencyLights, agencyLights } from "../domain/agency-lights.js";
+import { addDays, beijingDate, fromBeijingDate, parsePeriod } from "../domain/calendar.js";
+import { LIGHT_LABEL, type Light, type WarningRules, milestoneLight, targetLight } from "../domain/warnings.js";
+import { classifyTarget } from "../domain/targets.js";
+import { CLOSED_STATUSES, LIVE_STATUSES } from "../domain/vocabulary.js";
+
+/**
+ * What the status board shows, read in one place so the page and its tests agree on every number.
+ * The agency scope is applied in every query here: an agency's board never reads another's rows.
+ */
+const ISSUED = [...LIVE_STATUSES, ...CLOSED_STATUSES];
+const QUARTER = "一二三四";
+
+export interface Trend {
+  months: string[];
+  /** Average reported progress of the issued targets at each month's end (today for the current month). */
+  avgProgress: number[];
+  /** Targets completed by each month's end. */
+  completed: number[];
+  /** The same as a percentage of the issued targets. */
+  completedRate: number[];
+}
+
+export interface NegativeByQuarter {
+  periods: string[];
+  labels: string[];
+  /** One series per agency: active entries and their points per quarter. */
+  series: { agency: string; entries: number[]; points: number[] }[];
+}
+
+export interface ProvinceBoard {
+  year: number;
+  totals: Omit<AgencyLights, "agencyId" | "code" | "name" | "shortName">;
+  agencies: AgencyLights[];
+  negative: NegativeByQuarter;
+  trend: Trend;
+}
+
+export interface BoardTarget {
+  code: string;
+  title: string;
+  progress: number;
+  light: Light;
+  lightLabel: string;
+  reason: string;
+  state: string;
+  owners: string;
+  deadline: string;
+  milestones: { label: string; due: string; expected: number; light: Light; status: string }[];
+}
+
+export interface AgencyBoard {
+  year: number;
+  agency: { id: number; code: string; name: string; shortName: string };
+  counts: AgencyLights;
+  targets: BoardTarget[];
+  reports: { at: Date; code: string; reporter: string; onBehalfOf: string | null; progress: number; note: string }[];
+  negative: NegativeByQuarter;
+  trend: Trend;
+}
+
+function sumLights(rows: AgencyLights[]): ProvinceBoard["totals"] {
+  const t = { issued: 0, onTrack: 0, warning: 0, late: 0, notCompleted: 0, done: 0 };
+  for (const r of rows) for (const k of Object.keys(t) as (keyof typeof t)[]) t[k] += r[k];
+  return t;
+}
+
+async function trendOf(tx: Tx, cycle: { id: number; year: number }, now: Date, agencyId?: number): Promise<Trend> {
+  const scope = { cycleId: cycle.id, status: { in: ISSUED }, ...(agencyId ? { agencyId } : {}) };
+  const targets = await tx.target.findMany({ where: scope, select: { id: true, status: true, closedAt: true } });
+  const reports = await tx.progressReport.findMany({
+    where: { target: scope },
+    select: { targetId: true, progress: true, createdAt: true },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  const today = beijingDate(now);
+  const lastMonth = Number(today.slice(0, 4)) > cycle.year ? 12 : Number(today.slice(5, 7));
+  const trend: Trend = { months: [], avgProgress: [], completed: [], completedRate: [] };
+  const latest = new Map<number, number>();
+  let i = 0;
+  for (let m = 1; m <= lastMonth; m++) {
+    const nextFirst = m === 12 ? `${cycle.year + 1}-01-01` : `${cycle.year}-${String(m + 1).padStart(2, "0")}-01`;
+    const cut = new Date(Math.min(fromBeijingDate(nextFirst).getTime(), now.getTime() + 1));
+    for (; i < reports.length && reports[i].createdAt < cut; i++) latest.set(reports[i].targetId, reports[i].progress);
+    const sum = targets.reduce((s, t) => s + (latest.get(t.id) ?? 0), 0);
+    trend.months.push(`${m}月`);
+    trend.avgProgress.push(targets.length ? Math.round((sum / targets.length) * 10) / 10 : 0);
+    const completed = targets.filter((t) => t.status === "completed" && t.closedAt && t.closedAt < cut).length;
+    trend.completed.push(completed);
+    trend.completedRate.push(targets.length ? Math.round((completed / targets.length) * 1000) / 10 : 0);
+  }
+  return trend;
+}
+
+async function negativeOf(tx: Tx, cycleId: number, agencies: { id: number; shortName: string }[]): Promise<NegativeByQuarter> {
+  const lists = await tx.negativeList.findMany({
+    where: { cycleId, agencyId: { in: agencies.map((a) => a.id) } },
+    include: { entries: { where: { status: "active" }, select: { points: true } } },
+  });
+  const periods = [...new Set(lists.map((l) => l.period))].sort();
+  return {
+    periods,
+    labels: periods.map((p) => `第${QUARTER[(parsePeriod(p)?.quarter ?? 1) - 1]}季度`),
+    series: agencies.map((a) => {
+      const mine = (p: string) => lists.find((l) => l.agencyId === a.id && l.period === p);
+      return {
+        agency: a.shortName,
+        entries: periods.map((p) => mine(p)?.entries.length ?? 0),
+        points: periods.map((p) => Math.round((mine(p)?.entries.reduce((s, e) => s + e.points, 0) ?? 0) * 100) / 100),
+      };
+    }),
+  };
+}
+
+export async function provinceBoard(tx: Tx, cycle: { id: number; year: number }, now: Date, rules: WarningRules): Promise<ProvinceBoard> {
+  const agencies = await agencyLights(tx, cycle.id, now, rules);
+  return {
+    year: cycle.year,
+    totals: sumLights(agencies),
+    agencies,
+    negative: await negativeOf(tx, cycle.id, agencies.map((a) => ({ id: a.agencyId, shortName: a.shortName }))),
+    trend: await trendOf(tx, cycle, now),
+  };
+}
+
+const STATE_TEXT = { on_track: "正常推进", late: "已逾期", done: "已完成", not_completed: "未完成" } as const;
+
+export async function agencyBoard(tx: Tx, cycle: { id: number; year: number }, agencyId: number, now: Date, rules: WarningRules): Promise<AgencyBoard | null> {
+  const agency = await tx.agency.findUnique({ where: { id: agencyId } });
+  if (!agency) return null;
+  const today = beijingDate(now);
+  const [counts] = await agencyLights(tx, cycle.id, now, rules, agencyId);
+  const targets = await tx.target.findMany({
+    where: { cycleId: cycle.id, agencyId, status: { in: ISSUED } },
+    include: { owners: { include: { user: true } }, milestones: { orderBy: { quarter: "asc" } } },
+    orderBy: { code: "asc" },
+  });
+  const reports = await tx.progressReport.findMany({
+    where: { target: { cycleId: cycle.id, agencyId } },
+    include: { target: { select: { code: true } }, reporter: { select: { name: true } }, onBehalfOf: { select: { name: true } } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: 10,
+  });
+  return {
+    year: cycle.year,
+    agency: { id: agency.id, code: agency.code, name: agency.name, shortName: agency.shortName },
+    counts,
+    targets: targets.map((t) => {
+      const l = targetLight(t, today, rules);
+      return {
+        code: t.code,
+        title: t.title,
+        progress: t.progress,
+        light: l.light,
+        lightLabel: LIGHT_LABEL[l.light],
+        reason: l.reason,
+        state: STATE_TEXT[classifyTarget(t, today)],
+        owners: t.owners.map((o) => o.user.name).join("、") || "未指定",
+        deadline: beijingDate(t.deadline),
+        milestones: t.milestones.map((m) => ({
+          label: `第${QUARTER[m.quarter - 1]}季度`,
+          due: beijingDate(m.dueOn),
+          expected: m.expectedProgress,
+          light: milestoneLight(m, t.progress, today, rules).light,
+          status: m.achievedAt ? "已达成" : beijingDate(m.dueOn) < today ? "未按期达成" : beijingDate(m.dueOn) <= addDays(today, rules.milestoneWarningDays) ? "临近到期" : "待完成",
+        })),
+      };
+    }),
+    reports: reports.map((r) => ({ at: r.createdAt, code: r.target.code, reporter: r.reporter.name, onBehalfOf: r.onBehalfOf?.name ?? null, progress: r.progress, note: r.note })),
+    negative: await negativeOf(tx, cycle.id, [{ id: agency.id, shortName: agency.shortName }]),
+    trend: await trendOf(tx, cycle, now, agencyId),
+  };
+}
