@@ -3,6 +3,9 @@ import type { Clock } from "../infra/clock.js";
 import type { Db } from "../infra/db.js";
 import type { Logger } from "../infra/logger.js";
 import type { ChannelSender } from "../outbox/sender.js";
+import { OutboxWorker } from "../outbox/worker.js";
+import { createJobDeps } from "./deps.js";
+import { startScheduler } from "./scheduler.js";
 
 export interface BackgroundDeps {
   settings: Settings;
@@ -12,8 +15,16 @@ export interface BackgroundDeps {
   senders: ChannelSender[];
 }
 
-/** Scheduled jobs and the outbox worker; started by `npm start`, stopped on shutdown. */
+/**
+ * Scheduled jobs and the outbox worker; started by `npm start`, stopped on shutdown. With
+ * SCHEDULER_ENABLED=false the jobs do not run here (run them with `npm run job`, or on another
+ * instance), but the outbox still delivers: replies to appeals and 绩效沟通 must not wait for a timer.
+ */
 export function startBackground(deps: BackgroundDeps): { stop(): Promise<void> } {
-  if (!deps.settings.SCHEDULER_ENABLED) deps.log.info({ msg: "scheduler disabled (SCHEDULER_ENABLED=false)" });
-  return { async stop() {} };
+  const log = deps.log.child({ component: "background" });
+  if (!deps.settings.SCHEDULER_ENABLED) log.info({ msg: "scheduled jobs disabled (SCHEDULER_ENABLED=false); the outbox worker still runs" });
+  const worker = new OutboxWorker({ db: deps.db, senders: deps.senders, clock: deps.clock, log });
+  const jobDeps = createJobDeps({ db: deps.db, settings: deps.settings, clock: deps.clock, log });
+  const scheduler = startScheduler(jobDeps, worker, { jobs: deps.settings.SCHEDULER_ENABLED });
+  return { stop: () => scheduler.stop() };
 }

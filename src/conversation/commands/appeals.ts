@@ -1,3 +1,4 @@
+import { canViewAgency, seesProvince } from "../../domain/actor.js";
 import { currentCycle } from "../../domain/cycles.js";
 import { decideAppeal, fileAppealAgainstEntry, fileAppealAgainstTarget, listAppeals } from "../../domain/appeals.js";
 import { InputError } from "../../domain/errors.js";
@@ -5,7 +6,7 @@ import { looksLikeTargetCode } from "../../domain/targets.js";
 import { APPEAL_STATUS_LABEL } from "../../domain/vocabulary.js";
 import { CommandInput, type Command } from "../command.js";
 import type { CommandContext } from "../context.js";
-import { dateText } from "../format.js";
+import { dateText, timeText } from "../format.js";
 import { notifyAgencyHeads, notifyOffice } from "../notify.js";
 
 /** 申诉 <条目号或目标编号> <理由> (§5.3e). Without a reason the bot asks for it. */
@@ -36,28 +37,59 @@ async function file(ctx: CommandContext, subject: string, reason: string) {
     ? await fileAppealAgainstEntry(ctx.tx, ctx.actor, Number(subject), reason, ctx.now, ctx.settings.appealWindowDays)
     : await fileAppealAgainstTarget(ctx.tx, ctx.actor, (await currentCycle(ctx.tx, ctx.now)).id, subject, reason, ctx.now);
   const what = appeal.negativeEntry ? `负面清单条目 ${appeal.negativeEntryId}` : `目标 ${appeal.target?.code}`;
-  await notifyOffice(ctx, `appeal-filed:${appeal.id}`, `【目标申诉】${appeal.agency.shortName} 对${what}提出申诉（申诉号 ${appeal.id}）。\n理由：${appeal.reason}\n处理：受理 ${appeal.id} 同意|驳回 <意见>`);
-  ctx.reply(`申诉已提交（申诉号 ${appeal.id}），目标办受理后将通知您。`);
+  await notifyOffice(ctx, `appeal-filed:${appeal.id}`, `【目标申诉】${appeal.agency.shortName} 对${what} 提出申诉（申诉号 ${appeal.id}）。\n理由：${appeal.reason}\n处理：受理 ${appeal.id} 同意|驳回 <意见>`);
+  ctx.reply(`申诉已提交（申诉号 ${appeal.id}），目标办受理后将通知您。查看处理记录：申诉列表 ${appeal.id}`);
 }
 
-/** 申诉列表: pending appeals for the office to decide. */
+/**
+ * 申诉列表 [全部|<申诉号>]: the office sees pending (or all) appeals to decide; an agency's 目标办 and
+ * head see their own agency's appeals; with an appeal number, anyone allowed to see it gets its full
+ * record — filing, each decision and reply, in order (§5.3e: every step is recorded).
+ */
 export const appealList: Command = {
   name: "申诉列表",
-  aliases: ["待办申诉"],
-  usage: "申诉列表 [全部]",
-  summary: "查看待受理的申诉",
-  roles: ["office"],
+  aliases: ["待办申诉", "申诉记录"],
+  usage: "申诉列表 [全部|<申诉号>]",
+  summary: "查看申诉及其处理记录",
+  example: "申诉列表 3",
+  roles: ["office", "officer", "head"],
   async run(ctx, input) {
-    const all = input.words[0] === "全部";
-    const appeals = await listAppeals(ctx.tx, all ? undefined : "pending");
-    if (appeals.length === 0) return ctx.reply(all ? "暂无申诉。" : "暂无待受理的申诉。");
+    const first = input.words[0];
+    if (first && /^\d+$/.test(first)) return appealHistory(ctx, Number(first));
+    if (first && first !== "全部") throw new InputError(`“${first}”不是申诉号。查看某件申诉请写数字申诉号，例如：申诉列表 3。`);
+    const office = seesProvince(ctx.actor);
+    const all = first === "全部" || !office;
+    const appeals = (await listAppeals(ctx.tx, all ? undefined : "pending")).filter((a) => office || a.agencyId === ctx.actor.agencyId);
+    if (appeals.length === 0) return ctx.reply(office ? (all ? "暂无申诉。" : "暂无待受理的申诉。") : "本单位暂无申诉。");
     const lines = appeals.map((a) => {
       const what = a.negativeEntry ? `条目 ${a.negativeEntryId}（${a.negativeEntry.points} 分）` : `目标 ${a.target?.code ?? "-"}`;
       return `${a.id}. ${a.agency.shortName}｜${what}｜${a.filer.name} ${dateText(a.filedAt)}｜${APPEAL_STATUS_LABEL[a.status]}｜${a.reason}`;
     });
-    ctx.reply({ kind: "markdown", title: "申诉列表", text: `**${all ? "全部" : "待受理"}申诉（${appeals.length} 件）**\n${lines.join("\n")}\n\n处理：受理 <申诉号> 同意|驳回 <意见>` });
+    const title = office ? `${all ? "全部" : "待受理"}申诉` : "本单位申诉";
+    const footer = office ? "处理：受理 <申诉号> 同意|驳回 <意见>；查看记录：申诉列表 <申诉号>" : "查看处理记录：申诉列表 <申诉号>";
+    ctx.reply({ kind: "markdown", title, text: `**${title}（${appeals.length} 件）**\n${lines.join("\n")}\n\n${footer}` });
   },
 };
+
+const EVENT_LABEL: Record<string, string> = { filed: "提出申诉", accepted: "同意", rejected: "驳回", commented: "说明" };
+
+async function appealHistory(ctx: CommandContext, id: number) {
+  const appeal = await ctx.tx.appeal.findUnique({
+    where: { id },
+    include: { agency: true, filer: true, negativeEntry: { include: { list: true } }, target: true, events: { include: { actor: true }, orderBy: [{ at: "asc" }, { id: "asc" }] } },
+  });
+  // Another agency's appeal is reported as not found, not as forbidden: its existence is not ours to show.
+  if (!appeal || !canViewAgency(ctx.actor, appeal.agencyId)) throw new InputError(`未找到申诉号 ${id}。请用“申诉列表”查看可查阅的申诉。`);
+  const subject = appeal.negativeEntry
+    ? `${appeal.negativeEntry.list.period} 负面清单条目 ${appeal.negativeEntryId}（${appeal.negativeEntry.points} 分，${appeal.negativeEntry.status === "withdrawn" ? "已撤销" : "有效"}）：${appeal.negativeEntry.reason}`
+    : `目标 ${appeal.target?.code ?? "-"}「${appeal.target?.title ?? ""}」`;
+  const steps = appeal.events.map((e) => `· ${timeText(e.at)} ${e.actor.name} ${EVENT_LABEL[e.action] ?? e.action}：${e.note}`);
+  ctx.reply({
+    kind: "markdown",
+    title: `申诉 ${appeal.id}`,
+    text: [`**申诉 ${appeal.id}｜${appeal.agency.shortName}｜${APPEAL_STATUS_LABEL[appeal.status]}**`, `申诉事项：${subject}`, `申诉人：${appeal.filer.name}`, "处理记录：", ...steps].join("\n"),
+  });
+}
 
 function parseDecision(input: CommandInput): { id: number; accept: boolean; note: string } {
   const [idRaw, verdict] = input.words;

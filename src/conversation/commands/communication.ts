@@ -1,6 +1,7 @@
 import { answerQuestion, askQuestion, openThreads } from "../../domain/communication.js";
 import { InputError } from "../../domain/errors.js";
 import type { Command } from "../command.js";
+import type { CommandContext } from "../context.js";
 import { dateText } from "../format.js";
 import { notifyOffice } from "../notify.js";
 
@@ -15,18 +16,18 @@ export const ask: Command = {
   async run(ctx, input) {
     const question = input.rest(0);
     if (!question) return ctx.ask("请输入您要咨询的问题：", "question");
-    const thread = await askQuestion(ctx.tx, ctx.actor, question, ctx.now);
-    await notifyOffice(ctx, `communication-asked:${thread.id}`, `【绩效沟通】${thread.agency?.shortName ?? ""} ${ctx.actor.name} 提问（沟通号 ${thread.id}）：\n${question}\n答复：回复 ${thread.id} <答复内容>`);
-    ctx.reply(`问题已送达目标办（沟通号 ${thread.id}），答复后将第一时间转告您。`);
+    await submit(ctx, question);
   },
   async resume(ctx, step, _data, text) {
-    if (step === "question") {
-      const thread = await askQuestion(ctx.tx, ctx.actor, text, ctx.now);
-      await notifyOffice(ctx, `communication-asked:${thread.id}`, `【绩效沟通】${thread.agency?.shortName ?? ""} ${ctx.actor.name} 提问（沟通号 ${thread.id}）：\n${text.trim()}\n答复：回复 ${thread.id} <答复内容>`);
-      ctx.reply(`问题已送达目标办（沟通号 ${thread.id}），答复后将第一时间转告您。`);
-    }
+    if (step === "question") await submit(ctx, text);
   },
 };
+
+async function submit(ctx: CommandContext, question: string) {
+  const thread = await askQuestion(ctx.tx, ctx.actor, question, ctx.now);
+  await notifyOffice(ctx, `communication-asked:${thread.id}`, `【绩效沟通】${thread.agency?.shortName ?? ""} ${ctx.actor.name} 提问（沟通号 ${thread.id}）：\n${question.trim()}\n答复：回复 ${thread.id} <答复内容>`);
+  ctx.reply(`问题已送达目标办（沟通号 ${thread.id}），答复后将第一时间转告您。`);
+}
 
 /** 回复 <沟通号> <答复>: the office answers; with no arguments it lists open questions. */
 export const answer: Command = {

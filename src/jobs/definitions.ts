@@ -1,0 +1,50 @@
+import { type Quarter, beijingDate, fromBeijingDate, parsePeriod, periodOf, previousQuarter, quarterOf } from "../domain/calendar.js";
+import type { JobDeps } from "./deps.js";
+import { type JobOutcome, runJobOnce } from "./ledger.js";
+import { assertQuarterClosed, runNegativeListJob } from "./negative-list-job.js";
+import { runReminders } from "./reminders.js";
+
+/**
+ * The scheduled jobs by name, shared by the scheduler and `npm run job`. Each names its period (the
+ * JobRun key): the Beijing date for reminders, the quarter (2026Q1) for the negative list.
+ */
+export const reminderJob = {
+  name: "reminders",
+  defaultPeriod: (now: Date) => beijingDate(now),
+  parsePeriod(text: string): string {
+    try {
+      return beijingDate(fromBeijingDate(text.trim()));
+    } catch {
+      throw new RangeError(`reminders period must be a date such as 2026-03-24, got "${text}"`);
+    }
+  },
+};
+
+export const negativeListJob = {
+  name: "negative-list",
+  /** The last quarter that has closed. */
+  defaultPeriod: (now: Date) => periodOf(previousQuarter(quarterOf(beijingDate(now)))),
+  parsePeriod(text: string): string {
+    const q = parsePeriod(text);
+    if (!q) throw new RangeError(`negative-list period must be a quarter such as 2026Q1, got "${text}"`);
+    return periodOf(q);
+  },
+};
+
+export const JOB_NAMES = [reminderJob.name, negativeListJob.name] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+/** Runs a job for a period through the ledger: once per period, resumable, safe across processes. */
+export async function runNamedJob(deps: JobDeps, name: JobName, period?: string): Promise<JobOutcome<unknown>> {
+  const now = deps.clock.now();
+  const opts = { clock: deps.clock, log: deps.log };
+  if (name === "reminders") {
+    const day = period ? reminderJob.parsePeriod(period) : reminderJob.defaultPeriod(now);
+    return runJobOnce(deps.db, name, day, (ctx) => runReminders(deps, day, ctx), opts);
+  }
+  const p = period ? negativeListJob.parsePeriod(period) : negativeListJob.defaultPeriod(now);
+  const q = parsePeriod(p) as Quarter;
+  // Refused before the ledger: asking too early is an operator's mistake, not a failed run to resume.
+  assertQuarterClosed(q, now);
+  return runJobOnce(deps.db, name, p, (ctx) => runNegativeListJob(deps, q, ctx), opts);
+}
