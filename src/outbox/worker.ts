@@ -7,6 +7,7 @@ import type { Logger } from "../infra/logger.js";
 import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from "./backoff.js";
 import { type PlatformLimits, RateLimiter } from "./rate-limit.js";
 import type { ChannelSender, SendResult } from "./sender.js";
+import { digestReply } from "./calm.js";
 
 /**
  * The durable outbox's sending side (DESIGN.md §3). Rows are claimed one by one with a conditional
@@ -91,7 +92,21 @@ export class OutboxWorker {
       let next = 0;
       const lanes = Array.from({ length: Math.min(this.o.concurrency ?? 4, groups.length) }, async () => {
         while (next < groups.length) {
-          const group = groups[next++];
+          let group = groups[next++];
+          // Calm reminders: several optional reminders for one person in one drain go as one digest.
+          const { digest, cards, rest } = splitDigest(group);
+          if (digest.length >= 2) {
+            const outcome = await this.processDigest(digest, cards);
+            if (outcome === "deferred") {
+              result.deferred += digest.length;
+              deferred.push({ platform: digest[0].platform, recipient: digest[0].recipient });
+              continue;
+            }
+            result.sent += outcome.sent;
+            result.retrying += outcome.retrying;
+            result.dead += outcome.dead;
+            group = rest;
+          }
           for (const row of group) {
             const outcome = await this.process(row);
             if (outcome === "deferred") {
@@ -134,13 +149,7 @@ export class OutboxWorker {
     if (!this.limiter.tryTake(row.platform, row.recipient)) return "deferred";
     const claimedAt = this.o.clock.now();
     const reclaimed = row.status === "sending";
-    const claim = await this.o.db.outboxMessage.updateMany({
-      where: reclaimed
-        ? { id: row.id, status: "sending", claimedBy: row.claimedBy, claimedAt: row.claimedAt }
-        : { id: row.id, status: { in: ["pending", "failed"] }, notBefore: { lte: claimedAt } },
-      data: { status: "sending", claimedBy: this.workerId, claimedAt, attempts: { increment: 1 } },
-    });
-    if (claim.count !== 1) {
+    if (!(await this.claim(row, claimedAt))) {
       this.limiter.refund(row.platform, row.recipient);
       return "lost";
     }
@@ -149,6 +158,47 @@ export class OutboxWorker {
     const result = await this.send(row);
     const status = await this.record(row, attempts, claimedAt, result);
     return status ? { status, reclaimed } : "lost";
+  }
+
+  /**
+   * One digest for a recipient's optional reminders: every row is claimed, one message is sent, and
+   * each row records the same outcome. The reminders' report cards are skipped once the digest is out
+   * (the digest says how to report), since a pile of cards is the flood the digest avoids.
+   */
+  private async processDigest(rows: Row[], cards: Row[]): Promise<"deferred" | { sent: number; retrying: number; dead: number }> {
+    const first = rows[0];
+    if (!this.limiter.tryTake(first.platform, first.recipient)) return "deferred";
+    const claimedAt = this.o.clock.now();
+    const claimed: Row[] = [];
+    for (const row of rows) if (await this.claim(row, claimedAt)) claimed.push(row);
+    const counts = { sent: 0, retrying: 0, dead: 0 };
+    if (claimed.length === 0) return counts;
+    const reply = digestReply(claimed.map((r) => JSON.parse(r.payload) as Reply));
+    if (reply.kind === "markdown") reply.text += "\n\n汇报进度：汇报 <目标编号> <进度> <说明>；用卡片汇报：目标 <目标编号>。";
+    const result = await this.send({ ...first, payload: JSON.stringify(reply), idempotencyKey: `digest:${first.idempotencyKey}` });
+    for (const row of claimed) {
+      const status = await this.record(row, row.attempts + 1, claimedAt, result);
+      if (status) counts[status === "sent" ? "sent" : status === "dead" ? "dead" : "retrying"] += 1;
+    }
+    if (result.ok && cards.length) {
+      await this.o.db.outboxMessage.updateMany({
+        where: { id: { in: cards.map((c) => c.id) }, status: { in: ["pending", "failed"] } },
+        data: { status: "skipped", lastError: `covered by digest ${first.idempotencyKey}` },
+      });
+    }
+    return counts;
+  }
+
+  /** Conditional claim: only a row still due (or whose claim expired unchanged) becomes ours. */
+  private async claim(row: Row, claimedAt: Date): Promise<boolean> {
+    const reclaimed = row.status === "sending";
+    const claim = await this.o.db.outboxMessage.updateMany({
+      where: reclaimed
+        ? { id: row.id, status: "sending", claimedBy: row.claimedBy, claimedAt: row.claimedAt }
+        : { id: row.id, status: { in: ["pending", "failed"] }, notBefore: { lte: claimedAt } },
+      data: { status: "sending", claimedBy: this.workerId, claimedAt, attempts: { increment: 1 } },
+    });
+    return claim.count === 1;
   }
 
   private async send(row: Row): Promise<SendResult> {
@@ -206,6 +256,15 @@ export class OutboxWorker {
       this.o.log.warn({ msg: `outbox rows for ${w.platform} are waiting but that channel is not configured in this process; set its settings to deliver them`, platform: w.platform, rows: w._count });
     }
   }
+}
+
+const isReminder = (r: Row) => r.idempotencyKey.startsWith("reminder:") && !r.mandatory;
+
+/** A recipient's optional reminder texts (digestible), their report cards, and everything else. */
+function splitDigest(group: Row[]): { digest: Row[]; cards: Row[]; rest: Row[] } {
+  const digest = group.filter((r) => isReminder(r) && !r.idempotencyKey.endsWith(":card") && /^\{"kind":"(text|markdown)"/.test(r.payload));
+  const cards = group.filter((r) => isReminder(r) && r.idempotencyKey.endsWith(":card"));
+  return { digest, cards, rest: group.filter((r) => !digest.includes(r) && !cards.includes(r)) };
 }
 
 function groupByRecipient(rows: Row[]): Row[][] {
