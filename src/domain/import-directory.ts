@@ -1,0 +1,146 @@
+import type { Tx } from "../infra/db.js";
+import { RowReader } from "./import-cells.js";
+import type { ImportInput, Problems } from "./import-problems.js";
+import { IMPORT_ROLE_LABEL, type ImportRole } from "./import-sheets.js";
+import { AGENCY_MANAGEMENT_LABEL, ROLE_LABEL, type Role } from "./vocabulary.js";
+
+/**
+ * The 单位 and 人员 sheets: agencies (§2.13) and their people, merged with what the database already
+ * holds, so the 目标 sheet can name agencies and owners defined in the same file.
+ */
+export interface AgencyEntry {
+  code: string;
+  name: string;
+  shortName: string;
+  managementType: string;
+  id: number | null;
+  /** Row of the 单位 sheet that defines or updates it. */
+  row?: number;
+  changed?: boolean;
+}
+
+export interface UserEntry {
+  account: string;
+  name: string;
+  role: string;
+  agencyCode: string | null;
+  active: boolean;
+  id: number | null;
+  row?: number;
+  changed?: boolean;
+  /** Platform accounts to bind (those not bound to this person yet). */
+  identities?: { platform: "wecom" | "dingtalk"; externalId: string }[];
+}
+
+export interface Directory {
+  agencies: Map<string, AgencyEntry>;
+  users: Map<string, UserEntry>;
+  /** Names used by 单位 and 人员 rows that have problems: references to them are not reported twice. */
+  failed: Set<string>;
+}
+
+const ROLE_ALIASES: Record<string, ImportRole> = { 主要负责人: "head", 一把手: "head", 责任人: "staff", 工作人员: "staff" };
+
+export async function loadDirectory(tx: Tx): Promise<Directory> {
+  const agencies = await tx.agency.findMany({ orderBy: { id: "asc" } });
+  const users = await tx.user.findMany({ include: { agency: { select: { code: true } } }, orderBy: { id: "asc" } });
+  return {
+    agencies: new Map(agencies.map((a) => [a.code, { code: a.code, name: a.name, shortName: a.shortName, managementType: a.managementType, id: a.id }])),
+    users: new Map(users.map((u) => [u.account, { account: u.account, name: u.name, role: u.role, agencyCode: u.agency?.code ?? null, active: u.active, id: u.id }])),
+    failed: new Set(),
+  };
+}
+
+/** An agency as people name it: code, full name or short name. */
+export function findAgencyEntry(dir: Directory, ref: string): AgencyEntry | "ambiguous" | null {
+  const q = ref.replace(/\s/g, "");
+  const all = [...dir.agencies.values()];
+  const exact = dir.agencies.get(q.toUpperCase()) ?? all.find((a) => a.name === q);
+  if (exact) return exact;
+  const short = all.filter((a) => a.shortName === q);
+  return short.length === 1 ? short[0] : short.length > 1 ? "ambiguous" : null;
+}
+
+/** An owner by account, or by a name unique within the agency. */
+export function findUserEntry(dir: Directory, ref: string, agencyCode: string): UserEntry | "ambiguous" | null {
+  const byAccount = dir.users.get(ref) ?? [...dir.users.values()].find((u) => u.account.toLowerCase() === ref.toLowerCase());
+  if (byAccount) return byAccount;
+  const byName = [...dir.users.values()].filter((u) => u.name === ref && u.agencyCode === agencyCode);
+  return byName.length === 1 ? byName[0] : byName.length > 1 ? "ambiguous" : null;
+}
+
+export function agencyNotFound(ref: string): string {
+  return `未找到单位“${ref}”。请填写系统中已有单位的代码、全称或简称，或在“单位”表中补充该单位。`;
+}
+
+export function checkAgencies(input: ImportInput, dir: Directory, problems: Problems): void {
+  const seen = new Map<string, number>();
+  for (const row of input.agencies.rows) {
+    const r = new RowReader("agencies", row, problems);
+    const rawCode = r.text("code", { required: true });
+    const code = rawCode.toUpperCase();
+    if (rawCode && !/^[A-Z][A-Z0-9]{0,15}$/.test(code)) r.fail("code", `单位代码“${rawCode}”应以字母开头，由字母和数字组成（不超过 16 位），如 FGW。`);
+    const name = r.text("name", { required: true, max: 60 });
+    const shortName = r.text("shortName", { required: true, max: 30 });
+    const managementType = r.choice("managementType", AGENCY_MANAGEMENT_LABEL, { required: true });
+    for (const [key, value] of [["code", code], ["name", name], ["shortName", shortName]] as const) {
+      const other = seen.get(`${key}:${value}`);
+      if (value && other) r.fail(key, `“${value}”与第 ${other} 行重复。`);
+      if (value) seen.set(`${key}:${value}`, row.row);
+    }
+    for (const a of dir.agencies.values()) {
+      if (a.code === code || a.row !== undefined) continue;
+      if (name && a.name === name) r.fail("name", `单位全称“${name}”已被系统中的单位使用（代码 ${a.code}），请核对单位代码。`);
+      if (shortName && a.shortName === shortName) r.fail("shortName", `单位简称“${shortName}”已被系统中的单位使用（代码 ${a.code}），请改用其他简称。`);
+    }
+    if (!r.ok || !managementType) {
+      for (const n of [rawCode, code, name, shortName]) if (n) dir.failed.add(n);
+      continue;
+    }
+    const existing = dir.agencies.get(code);
+    const changed = !existing || existing.name !== name || existing.shortName !== shortName || existing.managementType !== managementType;
+    dir.agencies.set(code, { code, name, shortName, managementType, id: existing?.id ?? null, row: row.row, changed });
+  }
+}
+
+export async function checkUsers(tx: Tx, input: ImportInput, dir: Directory, problems: Problems): Promise<void> {
+  const seen = new Map<string, number>();
+  const externalIds = input.users.rows.flatMap((row) => [row.cells.wecom, row.cells.dingtalk]).filter(Boolean).map(String);
+  const bound = await tx.platformIdentity.findMany({ where: { externalId: { in: externalIds } }, include: { user: { select: { account: true } } } });
+  for (const row of input.users.rows) {
+    const r = new RowReader("users", row, problems);
+    const account = r.text("account", { required: true });
+    if (account && !/^[A-Za-z0-9_.@-]{2,64}$/.test(account)) r.fail("account", `账号“${account}”只能由字母、数字和 _ . @ - 组成（2–64 位）。`);
+    if (account && seen.has(`account:${account}`)) r.fail("account", `账号 ${account} 与第 ${seen.get(`account:${account}`)} 行重复。`);
+    seen.set(`account:${account}`, row.row);
+    const name = r.text("name", { required: true, max: 30 });
+    const role = r.choice("role", IMPORT_ROLE_LABEL, { required: true, aliases: ROLE_ALIASES });
+    const agencyRef = r.text("agency", { required: true });
+    const agency = agencyRef ? findAgencyEntry(dir, agencyRef) : null;
+    if (agencyRef && agency === null && !dir.failed.has(agencyRef)) r.fail("agency", agencyNotFound(agencyRef));
+    if (agency === "ambiguous") r.fail("agency", `“${agencyRef}”对应多个单位，请填写单位代码。`);
+    const existing = dir.users.get(account);
+    if (existing && !["officer", "head", "staff"].includes(existing.role)) {
+      r.fail("role", `账号 ${account} 在系统中是${ROLE_LABEL[existing.role as Role]}，不能通过导入改为单位人员。`);
+    }
+    const identities: UserEntry["identities"] = [];
+    for (const platform of ["wecom", "dingtalk"] as const) {
+      const id = r.text(platform, { max: 64 });
+      if (!id) continue;
+      const label = platform === "wecom" ? "企业微信账号" : "钉钉账号";
+      const other = bound.find((b) => b.platform === platform && b.externalId === id && b.user.account !== account);
+      if (other) r.fail(platform, `${label}“${id}”已绑定系统中的其他人员（账号 ${other.user.account}）。`);
+      if (seen.has(`${platform}:${id}`)) r.fail(platform, `${label}“${id}”与第 ${seen.get(`${platform}:${id}`)} 行重复。`);
+      seen.set(`${platform}:${id}`, row.row);
+      identities.push({ platform, externalId: id });
+    }
+    if (!r.ok || !role || !agency || agency === "ambiguous") {
+      for (const n of [account, name]) if (n) dir.failed.add(n);
+      continue;
+    }
+    // Only platform accounts not yet bound to this person are written.
+    const unbound = identities.filter((i) => !bound.some((b) => b.platform === i.platform && b.externalId === i.externalId));
+    const changed = !existing || existing.name !== name || existing.role !== role || existing.agencyCode !== agency.code || unbound.length > 0;
+    dir.users.set(account, { account, name, role, agencyCode: agency.code, active: existing?.active ?? true, id: existing?.id ?? null, row: row.row, changed, identities: unbound });
+  }
+}

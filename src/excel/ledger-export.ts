@@ -1,0 +1,98 @@
+import { beijingDate } from "../domain/calendar.js";
+import type { LedgerTarget } from "../domain/exports.js";
+import { PDCA_LABEL, type PdcaStage } from "../domain/vocabulary.js";
+import { CHANNEL_LABEL, EVIDENCE_LABEL, QUARTER_TEXT, categoryText, managementText, statusText } from "./labels.js";
+import { addReportSheet, excelDay, excelTime, newWorkbook, toBuffer } from "./workbook.js";
+
+/**
+ * An agency's 台账 (§7.3) as a workbook: the targets, every progress record (append-only, corrections
+ * shown as the record they correct), and every piece of evidence with its reference and checksum.
+ */
+export async function ledgerWorkbook(agency: { name: string }, year: number, targets: LedgerTarget[], now: Date): Promise<Buffer> {
+  const wb = newWorkbook();
+  const stamp = `导出时间 ${beijingDate(now)}`;
+  addReportSheet(
+    wb,
+    "目标",
+    `${agency.name}${year}年度目标一览（${stamp}）`,
+    [
+      { header: "目标编号", width: 12 },
+      { header: "目标名称", width: 32 },
+      { header: "类别", width: 24 },
+      { header: "管理方式", width: 18 },
+      { header: "状态", width: 10 },
+      { header: "当前进度", width: 10, format: "percent" },
+      { header: "完成时限", width: 12, format: "day" },
+      { header: "责任人", width: 16 },
+      { header: "台账记录数", width: 10 },
+    ],
+    targets.map((t) => [
+      t.code,
+      t.title,
+      categoryText(t),
+      managementText(t),
+      statusText(t.status),
+      t.progress,
+      excelDay(beijingDate(t.deadline)),
+      t.owners.map((o) => o.user.name).join("、"),
+      t.reports.length,
+    ]),
+  );
+  addReportSheet(
+    wb,
+    "台账",
+    `${agency.name}${year}年度目标台账（${stamp}）`,
+    [
+      { header: "目标编号", width: 12 },
+      { header: "目标名称", width: 28 },
+      { header: "记录号", width: 8 },
+      { header: "汇报时间", width: 17, format: "time" },
+      { header: "汇报人", width: 10 },
+      { header: "代报对象", width: 10 },
+      { header: "进度", width: 8, format: "percent" },
+      { header: "数值", width: 10, format: "number" },
+      { header: "PDCA 阶段", width: 10 },
+      { header: "进度说明", width: 40 },
+      { header: "对应季度节点", width: 12 },
+      { header: "更正记录号", width: 10 },
+      { header: "渠道", width: 10 },
+      { header: "佐证材料", width: 30 },
+    ],
+    targets.flatMap((t) =>
+      t.reports.map((r) => [
+        t.code,
+        t.title,
+        r.id,
+        excelTime(r.createdAt),
+        r.reporter.name,
+        r.onBehalfOf?.name ?? null,
+        r.progress,
+        r.value,
+        PDCA_LABEL[r.pdcaStage as PdcaStage] ?? r.pdcaStage,
+        r.note,
+        r.milestone ? QUARTER_TEXT[r.milestone.quarter - 1] : null,
+        r.correctsId,
+        CHANNEL_LABEL[r.channel] ?? r.channel,
+        r.evidence.map((e) => e.name).join("、") || null,
+      ]),
+    ),
+  );
+  addReportSheet(
+    wb,
+    "佐证材料",
+    `${agency.name}${year}年度台账佐证材料（${stamp}）`,
+    [
+      { header: "记录号", width: 8 },
+      { header: "目标编号", width: 12 },
+      { header: "类型", width: 12 },
+      { header: "名称", width: 30 },
+      { header: "链接或存储编号", width: 40 },
+      { header: "SHA-256", width: 30 },
+      { header: "提交时间", width: 17, format: "time" },
+    ],
+    targets.flatMap((t) =>
+      t.reports.flatMap((r) => r.evidence.map((e) => [r.id, t.code, EVIDENCE_LABEL[e.kind] ?? e.kind, e.name, e.ref, e.sha256, excelTime(e.createdAt)])),
+    ),
+  );
+  return toBuffer(wb);
+}

@@ -1,0 +1,67 @@
+import { beijingDate, parsePeriod, quarterLabel } from "../domain/calendar.js";
+import type { StoredNegativeList } from "../domain/exports.js";
+import { QUARTER_TEXT } from "./labels.js";
+import { addReportSheet, excelDay, excelTime, newWorkbook, toBuffer } from "./workbook.js";
+
+/**
+ * A quarter's 负面清单 (§2.23, “完成目标记0分，未完成目标记负分、超额完成目标不加分”): a summary per
+ * agency and every entry, withdrawn ones kept and marked so the appeal history stays visible (§5.3e).
+ */
+export async function negativeListWorkbook(period: string, lists: StoredNegativeList[], now: Date): Promise<Buffer> {
+  const label = quarterLabel(parsePeriod(period)!);
+  const wb = newWorkbook();
+  const stamp = `导出时间 ${beijingDate(now)}`;
+  addReportSheet(
+    wb,
+    "汇总",
+    `${label}负面清单汇总（${stamp}）`,
+    [
+      { header: "单位", width: 28 },
+      { header: "有效条目", width: 10 },
+      { header: "合计分值", width: 10, format: "number" },
+      { header: "已撤销条目", width: 10 },
+      { header: "生成时间", width: 17, format: "time" },
+      { header: "送达时间", width: 17, format: "time" },
+    ],
+    lists.map((l) => [
+      l.agency.name,
+      l.entries.filter((e) => e.status === "active").length,
+      l.totalPoints,
+      l.entries.filter((e) => e.status === "withdrawn").length,
+      excelTime(l.computedAt),
+      l.notifiedAt ? excelTime(l.notifiedAt) : null,
+    ]),
+  );
+  addReportSheet(
+    wb,
+    "明细",
+    `${label}负面清单明细（${stamp}）`,
+    [
+      { header: "单位", width: 16 },
+      { header: "条目号", width: 8 },
+      { header: "目标编号", width: 12 },
+      { header: "目标名称", width: 28 },
+      { header: "季度节点", width: 10 },
+      { header: "节点截止日期", width: 12, format: "day" },
+      { header: "事由", width: 48 },
+      { header: "分值", width: 8, format: "number" },
+      { header: "状态", width: 8 },
+      { header: "撤销时间", width: 17, format: "time" },
+    ],
+    lists.flatMap((l) =>
+      l.entries.map((e) => [
+        l.agency.shortName,
+        e.id,
+        e.target.code,
+        e.target.title,
+        e.milestone ? QUARTER_TEXT[e.milestone.quarter - 1] : null,
+        e.milestone ? excelDay(beijingDate(e.milestone.dueOn)) : null,
+        e.reason,
+        e.points,
+        e.status === "active" ? "有效" : "已撤销",
+        e.withdrawnAt ? excelTime(e.withdrawnAt) : null,
+      ]),
+    ),
+  );
+  return toBuffer(wb);
+}
