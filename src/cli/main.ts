@@ -6,7 +6,10 @@ import type { CliCommand } from "./commands/types.js";
 const commands: CliCommand[] = [...targetsCli, ...evaluationCli];
 
 const [name, ...args] = process.argv.slice(2);
-const cmd = commands.find((c) => c.name === name);
+// Several commands share a verb (template targets / template evaluation): the subject word decides.
+const subjects = (c: CliCommand) => c.usage.split("|").map((u) => u.trim().split(/\s+/)[1]);
+const sameVerb = commands.filter((c) => c.name === name);
+const cmd = sameVerb.find((c) => subjects(c).includes(args[0])) ?? sameVerb[0];
 if (!cmd) {
   console.error(`用法：npm run cli -- <命令> …\n${commands.map((c) => `  ${c.usage}  ${c.summary}`).join("\n")}`);
   process.exit(name ? 64 : 0);
