@@ -1,14 +1,14 @@
 import "dotenv/config";
 import { loadSettings, type Settings } from "../config/settings.js";
 import { systemClock, type Clock } from "../infra/clock.js";
-import { createDb, isSqliteUrl, type Db } from "../infra/db.js";
+import { createDb, type Db } from "../infra/db.js";
 import { createLogger, type Logger } from "../infra/logger.js";
-import { migrateSqlite } from "../infra/migrate.js";
+import { migrate } from "../infra/migrate.js";
 
 /** Shared start-up of the command-line tools: settings, migrated database, a quiet logger. */
 export async function bootstrap(overrides: Record<string, string> = {}): Promise<{ settings: Settings; db: Db; log: Logger; clock: Clock }> {
   const settings = loadSettings({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", ...overrides });
-  if (isSqliteUrl(settings.DATABASE_URL)) migrateSqlite(settings.DATABASE_URL);
+  await migrate(settings.DATABASE_URL);
   const db = await createDb(settings.DATABASE_URL);
   return { settings, db, log: createLogger(settings.LOG_LEVEL, process.stderr as never), clock: systemClock };
 }

@@ -1,4 +1,6 @@
 import { runRepl } from "../channels/console/repl.js";
+import { ConsoleSender } from "../channels/console/sender.js";
+import { OutboxWorker } from "../outbox/worker.js";
 import { createCore } from "../conversation/create-core.js";
 import { bootstrap, flag } from "./bootstrap.js";
 
@@ -10,5 +12,7 @@ if (!account) {
 }
 const deps = await bootstrap();
 const core = createCore(deps);
-await runRepl({ account, handle: (ev) => core.handle(ev), clock: deps.clock, greeting: "已连接。输入“帮助”查看命令，/as <账号> 切换用户，/quit 退出。" });
+// Notices to other console users (appeal decisions, answers …) are printed as they leave the outbox.
+const worker = new OutboxWorker({ db: deps.db, senders: [new ConsoleSender(process.stdout)], clock: deps.clock, log: deps.log });
+await runRepl({ account, handle: (ev) => core.handle(ev), clock: deps.clock, afterReply: async () => void (await worker.drainOnce()), greeting: "已连接。输入“帮助”查看命令，/as <账号> 切换用户，/quit 退出。" });
 await deps.db.$disconnect();

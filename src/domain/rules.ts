@@ -12,8 +12,6 @@ import { warningRulesSchema } from "./warnings.js";
 const negativeListRules = z.object({
   /** Points for each quarterly milestone not completed by its due date (§2.23: 未完成目标记负分). */
   pointsPerMilestone: z.number().max(0).default(-0.5),
-  /** Days after the list is pushed during which entries can be appealed (§5.3e). */
-  appealWindowDays: z.number().int().positive().default(15),
 });
 
 const isoDay = z
@@ -58,7 +56,7 @@ export type CalendarRules = z.infer<typeof calendarRules>;
 export const rulesSchema = z
   .object({
     year: z.number().int(),
-    negativeList: negativeListRules.default({ pointsPerMilestone: -0.5, appealWindowDays: 15 }),
+    negativeList: negativeListRules.default({ pointsPerMilestone: -0.5 }),
     calendar: calendarRules.default({ source: "", holidays: [], workdays: [] }),
     /** 目标考评 (§6, §8, §2.19): weights, open numbers and tier rules; see src/domain/evaluation/rules-schema.ts. */
     evaluation: evaluationRulesSchema.prefault({}),

@@ -15,6 +15,8 @@ export async function runRepl(opts: {
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
   greeting?: string;
+  /** Runs after each answer is printed, e.g. to deliver the pushes it caused to console users. */
+  afterReply?: () => Promise<void>;
 }): Promise<void> {
   const output = opts.output ?? process.stdout;
   const rl = createInterface({ input: opts.input ?? process.stdin, output, terminal: Boolean((opts.input ?? process.stdin) === process.stdin && process.stdin.isTTY) });
@@ -36,6 +38,7 @@ export async function runRepl(opts: {
       output.write(`（已切换为 ${account}）\n`);
     } else if (t) {
       output.write(`${await session.send(t)}\n`);
+      await opts.afterReply?.();
     }
     prompt();
   }
