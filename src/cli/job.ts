@@ -6,14 +6,15 @@ import type { Reply } from "../conversation/reply.js";
 import { type Quarter, parsePeriod } from "../domain/calendar.js";
 import { FixedClock } from "../infra/clock.js";
 import { createJobDeps, type JobDeps } from "../jobs/deps.js";
-import { JOB_NAMES, type JobName, negativeListJob, reminderJob, runNamedJob } from "../jobs/definitions.js";
+import { JOB_NAMES, type JobName, negativeListJob, reminderJob, rollupJob, runNamedJob } from "../jobs/definitions.js";
 import { previewNegativeLists } from "../jobs/negative-list-preview.js";
 import { planReminders } from "../jobs/reminders.js";
+import { planRollups } from "../jobs/rollup-job.js";
 import { OutboxWorker } from "../outbox/worker.js";
 import { bootstrap, flag } from "./bootstrap.js";
 
 /**
- * `npm run job -- <reminders|negative-list|outbox> [period] [--dry-run] [--at <time>]`: runs a
+ * `npm run job -- <reminders|negative-list|rollups|outbox> [period] [--dry-run] [--at <time>]`: runs a
  * scheduled job now, through the same job-run ledger as the scheduler (a period done is not done
  * again). --dry-run prints what would be queued or sent and writes nothing; --at runs as of another
  * time (ISO 8601, e.g. 2026-03-24T09:00:00+08:00).
@@ -21,6 +22,7 @@ import { bootstrap, flag } from "./bootstrap.js";
 const USAGE = `用法：npm run job -- <任务> [期间] [--dry-run] [--at <时间>]
   reminders [2026-03-24]     到期提醒与逾期督办（期间为日期，默认今天）
   negative-list [2026Q1]     季度负面清单生成与推送（期间为季度，默认上一个已结束的季度）
+  rollups [2026-03-24]       未报情况汇总（按规则文件的汇总日推送单位目标办和目标办）
   outbox                     发送一次到期的待发消息
   --dry-run                  只显示将要排队或发送的消息，不写入数据库
   --at 2026-03-24T09:00+08:00  按指定时间运行`;
@@ -76,6 +78,11 @@ async function preview(deps: JobDeps, job: JobName): Promise<number> {
     const day = period ? reminderJob.parsePeriod(period) : reminderJob.defaultPeriod(now);
     if (!deps.workingDays.isWorkingDay(day)) console.log(`${day} 不是工作日：不发送提醒。`);
     messages.push(...(await planReminders(deps.db, deps, day, now)));
+  } else if (job === "rollups") {
+    const day = period ? rollupJob.parsePeriod(period) : rollupJob.defaultPeriod(now);
+    const { windows, plan } = await planRollups(deps.db, deps, day, now);
+    if (windows.length === 0) console.log(`${day} 不是汇总日：不发送未报汇总。`);
+    messages.push(...plan);
   } else {
     const p = period ? negativeListJob.parsePeriod(period) : negativeListJob.defaultPeriod(now);
     messages.push(...(await previewNegativeLists(deps, parsePeriod(p) as Quarter)));

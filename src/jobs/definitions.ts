@@ -3,6 +3,7 @@ import type { JobDeps } from "./deps.js";
 import { type JobOutcome, runJobOnce } from "./ledger.js";
 import { assertQuarterClosed, runNegativeListJob } from "./negative-list-job.js";
 import { runReminders } from "./reminders.js";
+import { runRollups } from "./rollup-job.js";
 
 /**
  * The scheduled jobs by name, shared by the scheduler and `npm run job`. Each names its period (the
@@ -31,7 +32,10 @@ export const negativeListJob = {
   },
 };
 
-export const JOB_NAMES = [reminderJob.name, negativeListJob.name] as const;
+/** Who-has-not-reported roll-ups; runs daily and acts on the working days the rules file names. */
+export const rollupJob = { ...reminderJob, name: "rollups" };
+
+export const JOB_NAMES = [reminderJob.name, negativeListJob.name, rollupJob.name] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** Runs a job for a period through the ledger: once per period, resumable, safe across processes. */
@@ -41,6 +45,10 @@ export async function runNamedJob(deps: JobDeps, name: JobName, period?: string)
   if (name === "reminders") {
     const day = period ? reminderJob.parsePeriod(period) : reminderJob.defaultPeriod(now);
     return runJobOnce(deps.db, name, day, (ctx) => runReminders(deps, day, ctx), opts);
+  }
+  if (name === "rollups") {
+    const day = period ? rollupJob.parsePeriod(period) : rollupJob.defaultPeriod(now);
+    return runJobOnce(deps.db, name, day, (ctx) => runRollups(deps, day, ctx), opts);
   }
   const p = period ? negativeListJob.parsePeriod(period) : negativeListJob.defaultPeriod(now);
   const q = parsePeriod(p) as Quarter;

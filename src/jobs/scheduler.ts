@@ -38,6 +38,7 @@ export function startScheduler(deps: JobDeps, worker: OutboxWorker, opts: { jobs
   const options = (name: string) => ({ timezone: TIME_ZONE, name, noOverlap: true });
   if (opts.jobs) {
     tasks.push(cron.schedule(settings.CRON_REMINDERS, job("reminders"), options("reminders")));
+    tasks.push(cron.schedule(settings.CRON_REMINDERS, job("rollups"), options("rollups")));
     tasks.push(cron.schedule(settings.CRON_NEGATIVE_LIST, job("negative-list"), options("negative-list")));
   }
   tasks.push(

@@ -1,0 +1,66 @@
+import { careRules } from "../conversation/care-rules.js";
+import type { Reply } from "../conversation/reply.js";
+import { agencyRollupReplies, provinceRollupReply } from "../conversation/rollup-view.js";
+import { currentCycle } from "../domain/cycles.js";
+import { agencyRollup, provinceRollup, rollupWindowsDue } from "../domain/rollup.js";
+import type { Tx } from "../infra/db.js";
+import { enqueue } from "../outbox/enqueue.js";
+import { nextDeliveryTime } from "../outbox/calm.js";
+import type { JobDeps } from "./deps.js";
+import type { JobContext } from "./ledger.js";
+
+export interface RollupSummary {
+  day: string;
+  windows: string[];
+  queued: number;
+}
+
+export interface PlannedRollup {
+  key: string;
+  userId: number;
+  reply: Reply;
+}
+
+/**
+ * Who-has-not-reported roll-ups (issue 10): on the working days the rules file names (monthly, and
+ * before each quarter's negative list), every agency officer gets "本期应报 N 项，已报 M 项；未报：…"
+ * with a 提醒未报 card, and the office a province summary. Optional messages: they respect 退订.
+ */
+export async function planRollups(tx: Tx, deps: Pick<JobDeps, "settings" | "workingDays">, today: string, now: Date): Promise<{ windows: string[]; plan: PlannedRollup[] }> {
+  const rules = careRules(deps.settings.RULES_DIR, Number(today.slice(0, 4))).rollup;
+  const windows = rollupWindowsDue(today, deps.workingDays.isWorkingDay, rules);
+  const plan: PlannedRollup[] = [];
+  if (windows.length === 0) return { windows: [], plan };
+  const cycle = await currentCycle(tx, now);
+  const agencies = await tx.agency.findMany({ orderBy: { id: "asc" }, select: { id: true } });
+  const office = await tx.user.findMany({ where: { role: "office", active: true, muteOptional: false } });
+  for (const window of windows) {
+    for (const a of agencies) {
+      const r = await agencyRollup(tx, { agencyId: a.id, cycleId: cycle.id, window, asOf: now, rules });
+      if (r.items.length === 0) continue;
+      const officers = await tx.user.findMany({ where: { agencyId: a.id, role: "officer", active: true, muteOptional: false } });
+      for (const o of officers) {
+        agencyRollupReplies(r, { withCard: true }).forEach((reply, i) =>
+          plan.push({ key: `rollup:${window.period}:${a.id}:${o.id}:${i === 0 ? "summary" : "card"}`, userId: o.id, reply }),
+        );
+      }
+    }
+    const rows = await provinceRollup(tx, { cycleId: cycle.id, window, asOf: now, rules });
+    for (const u of office) plan.push({ key: `rollup:${window.period}:province:${u.id}`, userId: u.id, reply: provinceRollupReply(rows, now) });
+  }
+  return { windows: windows.map((w) => w.period), plan };
+}
+
+export async function runRollups(deps: JobDeps, today: string, _ctx: JobContext<object>): Promise<RollupSummary> {
+  const now = deps.clock.now();
+  const notBefore = nextDeliveryTime(now, deps.sendWindow, deps.workingDays.isWorkingDay);
+  return deps.db.$transaction(
+    async (tx) => {
+      const { windows, plan } = await planRollups(tx, deps, today, now);
+      let queued = 0;
+      for (const p of plan) if (await enqueue(tx, p.userId, p.reply, { key: p.key, now, notBefore })) queued++;
+      return { day: today, windows, queued };
+    },
+    { timeout: 60_000 },
+  );
+}
