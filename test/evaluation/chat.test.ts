@@ -157,6 +157,13 @@ describe("考评申诉 (§5.3e)", () => {
     expect(await chat.say("swj_head", "等次评定未考虑同分情况")).toContain("申诉已提交");
   });
 
+  it("is also reached through 申诉 考评, the shared appeal command", async () => {
+    expect(await chat.say("jyt_officer", "申诉 考评")).toContain("请写明对考评结果的申诉理由");
+    expect(await chat.say("jyt_officer", "创新项目获奖等次未录入，附获奖文件")).toMatch(/申诉已提交（申诉号 \d+）/);
+    const appeal = await db.appeal.findFirstOrThrow({ where: { subjectType: "evaluation", agencyId: agencies.JYT.id } });
+    expect(appeal.reason).toContain("创新项目获奖等次未录入");
+  });
+
   it("refuses after the appeal window", async () => {
     clock.set(new Date(EVAL_NOW.getTime() + 16 * 86_400_000));
     expect(await chat.say("nyt_head", "考评申诉 对讲规矩守纪律记录有异议")).toContain("申诉期（发布之日起 15 日内）已过");

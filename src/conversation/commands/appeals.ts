@@ -8,18 +8,25 @@ import { CommandInput, type Command } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { dateText, timeText } from "../format.js";
 import { notifyAgencyHeads, notifyOffice } from "../notify.js";
+import { fileEvaluationAppeal } from "./evaluation.js";
 
 /** 申诉 <条目号或目标编号> <理由> (§5.3e). Without a reason the bot asks for it. */
 export const fileAppeal: Command = {
   name: "申诉",
   aliases: ["提出申诉"],
-  usage: "申诉 <负面清单条目号或目标编号> <申诉理由>",
+  usage: "申诉 <负面清单条目号、目标编号或“考评”> <申诉理由>",
   summary: "对负面清单条目或目标考核结果提出申诉",
   example: "申诉 12 该节点已于3月28日完成，佐证材料已上传台账",
   roles: ["officer", "head"],
   async run(ctx, input) {
     const subject = input.words[0];
     if (!subject) throw new InputError("请写明申诉的负面清单条目号（数字）或目标编号。");
+    // 申诉 考评 <理由>: appeals against the annual evaluation result share the appeal flow (§5.3e).
+    if (subject === "考评") {
+      const reason = input.rest(1);
+      if (!reason) return ctx.ask("请写明对考评结果的申诉理由（事实和依据）：", "evaluation-reason");
+      return fileEvaluationAppeal(ctx, null, reason);
+    }
     if (!/^\d+$/.test(subject) && !looksLikeTargetCode(subject)) {
       throw new InputError(`“${subject}”既不是负面清单条目号（数字），也不是目标编号（如 FGW-03）。`);
     }
@@ -29,6 +36,7 @@ export const fileAppeal: Command = {
   },
   async resume(ctx, step, data, text) {
     if (step === "reason") await file(ctx, String(data.subject), text);
+    if (step === "evaluation-reason") await fileEvaluationAppeal(ctx, null, text);
   },
 };
 
