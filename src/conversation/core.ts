@@ -48,11 +48,11 @@ export class ConversationCore {
     try {
       return await this.db.$transaction(
         async (tx) => {
-          await tx.inboundEvent.create({ data: { platform: event.platform, eventKey: event.eventKey, receivedAt: now } });
-          const replies = await this.dispatch(tx, event, now, log, file);
-          await tx.inboundEvent.update({
-            where: { platform_eventKey: { platform: event.platform, eventKey: event.eventKey } },
-            data: { replies: JSON.stringify(replies) },
+          const { replies, userId } = await this.dispatch(tx, event, now, log, file);
+          // Recorded last, in the same transaction: a concurrent duplicate fails here on the unique
+          // key and its whole transaction rolls back, so a delivery takes effect exactly once.
+          await tx.inboundEvent.create({
+            data: { platform: event.platform, eventKey: event.eventKey, receivedAt: now, userId, replies: JSON.stringify(replies) },
           });
           return replies;
         },
@@ -71,16 +71,18 @@ export class ConversationCore {
     }
   }
 
-  private async dispatch(tx: Tx, event: InboundEvent, now: Date, log: Logger, file: { fileName: string; content: Buffer } | null): Promise<Reply[]> {
+  private async dispatch(
+    tx: Tx,
+    event: InboundEvent,
+    now: Date,
+    log: Logger,
+    file: { fileName: string; content: Buffer } | null,
+  ): Promise<{ replies: Reply[]; userId: number | null }> {
     const actor = await resolveActor(tx, event.platform, event.senderId);
     if (actor === null) {
-      return [text(`您的账号（${event.senderId}）尚未在目标绩效管理系统中登记。请联系本单位目标办或省目标办开通后再使用。`)];
+      return { replies: [text(`您的账号（${event.senderId}）尚未在目标绩效管理系统中登记。请联系本单位目标办或省目标办开通后再使用。`)], userId: null };
     }
-    if (actor === "inactive") return [text("您的账号已停用。如有疑问，请联系本单位目标办。")];
-    await tx.inboundEvent.update({
-      where: { platform_eventKey: { platform: event.platform, eventKey: event.eventKey } },
-      data: { userId: actor.id },
-    });
+    if (actor === "inactive") return { replies: [text("您的账号已停用。如有疑问，请联系本单位目标办。")], userId: null };
     const ctx = new CommandContext(tx, actor, event, now, this.settings, log.child({ user: actor.account }));
     const conversation = event.conversationId;
 
@@ -100,7 +102,7 @@ export class ConversationCore {
       await clearDialog(tx, actor.id, conversation);
     }
     await rememberCards(tx, event.platform, actor.id, ctx.replies);
-    return ctx.replies;
+    return { replies: ctx.replies, userId: actor.id };
   }
 
   private async runText(ctx: CommandContext, raw: string): Promise<void> {

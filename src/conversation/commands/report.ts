@@ -25,7 +25,7 @@ export const report: Command = {
     const progress = parseProgress(progressRaw);
     const note = input.rest(2);
     if (!note) return askNote(ctx, target.code, progress);
-    await save(ctx, target.code, progress, note);
+    await save(ctx, target, progress, note);
   },
   async resume(ctx, step, data, reply) {
     if (step === "code") return report.run(ctx, new CommandInput(reply));
@@ -35,7 +35,7 @@ export const report: Command = {
       if (progress !== null) askNote(ctx, code, progress);
       return;
     }
-    if (step === "note") return save(ctx, code, Number(data.progress), reply);
+    if (step === "note") return save(ctx, await reportable(ctx, code), Number(data.progress), reply);
   },
 };
 
@@ -69,8 +69,7 @@ function parseProgressOrAsk(ctx: CommandContext, raw: string, code: string): num
   }
 }
 
-async function save(ctx: CommandContext, code: string, progress: number, noteRaw: string) {
-  const target = await reportable(ctx, code);
+async function save(ctx: CommandContext, target: Awaited<ReturnType<typeof reportable>>, progress: number, noteRaw: string) {
   validateNote(noteRaw);
   const { report: rec, milestonesReached, completed } = await recordProgress(
     ctx.tx,
