@@ -110,6 +110,9 @@ function send(body: Obj, state: SimState, app: AppConfig): SimResponse {
   }
   const part = body[msgtype] as Obj | undefined;
   for (const u of valid) {
+    // enable_duplicate_check (doc 90236): the same content to the same member within the interval is
+    // accepted and silently not delivered again. (Exact matching rule UNCONFIRMED: content equality.)
+    if (body.enable_duplicate_check === 1 && state.isDuplicate(u, msgtype, part, Number(body.duplicate_check_interval ?? 1800))) continue;
     state.deliver(u, {
       via: "api",
       msgtype,

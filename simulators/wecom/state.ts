@@ -152,6 +152,22 @@ export class SimState {
    * Puts a pushed message on the member's screen unless the member already got 30 this minute or
    * 1,000 this hour from the app — then WeCom drops it without an error (doc 90312).
    */
+  private readonly recentContent = new Map<string, number>();
+  /** Messages WeCom's duplicate check swallowed, for assertions. */
+  readonly duplicatesSuppressed: { userid: string; msgtype: string }[] = [];
+
+  isDuplicate(userid: string, msgtype: string, part: unknown, intervalSeconds: number): boolean {
+    const key = `${userid.toLowerCase()}|${msgtype}|${JSON.stringify(part)}`;
+    const now = this.now();
+    const last = this.recentContent.get(key);
+    if (last !== undefined && now - last < intervalSeconds * 1000) {
+      this.duplicatesSuppressed.push({ userid, msgtype });
+      return true;
+    }
+    this.recentContent.set(key, now);
+    return false;
+  }
+
   deliver(userid: string, item: ScreenItem): boolean {
     const now = this.now();
     userid = userid.toLowerCase();
@@ -172,6 +188,8 @@ export class SimState {
     this.media.clear();
     this.cards.clear();
     this.screens.clear();
+    this.recentContent.clear();
+    this.duplicatesSuppressed.length = 0;
     this.dropped.length = 0;
     this.responseCodes.clear();
     this.deliveries.clear();

@@ -81,6 +81,9 @@ interface WecomJson {
   [key: string]: unknown;
 }
 
+/** WeCom's default window for enable_duplicate_check (at most 4 hours). */
+export const DUPLICATE_CHECK_SECONDS = 1800;
+
 export class WecomApiClient {
   readonly agentId: number;
   private readonly http: AxiosInstance;
@@ -108,7 +111,9 @@ export class WecomApiClient {
   }
 
   async sendMessage(touser: string, body: MessageBody, extra: Record<string, unknown> = {}): Promise<SendMessageResult> {
-    const json = await this.post("message/send", { touser, agentid: this.agentId, ...body, ...extra });
+    // WeCom drops a message identical to one sent to the same member within the interval (doc 90236):
+    // the platform-side guard for an outbox row re-sent after a crash between sending and recording.
+    const json = await this.post("message/send", { touser, agentid: this.agentId, ...body, enable_duplicate_check: 1, duplicate_check_interval: DUPLICATE_CHECK_SECONDS, ...extra });
     return { msgid: str(json.msgid), response_code: str(json.response_code), invaliduser: str(json.invaliduser) };
   }
 
