@@ -6,7 +6,7 @@ import { createDb } from "../src/infra/db.js";
 import { migrateSqlite } from "../src/infra/migrate.js";
 import { startWecomSimulator } from "../simulators/wecom/server.js";
 import { median, percentile, table } from "./measure.js";
-import { startProcess } from "./processes.js";
+import { startProcess } from "../test/helpers/server-process.js";
 
 /**
  * Signed, encrypted WeCom callbacks carrying progress reports, end to end to the database, at a fixed

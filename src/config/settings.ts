@@ -40,6 +40,8 @@ const schema = z.object({
   CRON_REMINDERS: cronExpr.default("0 9 * * *"),
   CRON_NEGATIVE_LIST: cronExpr.default("0 9 5 1,4,7,10 *"),
   CRON_OUTBOX: cronExpr.default("*/10 * * * * *"),
+  /** Seconds an outbox claim holds; a row still "sending" after that (its worker died) is sent again. */
+  OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).default(300),
   REMINDER_DAYS_AHEAD: z
     .string()
     .default("7,3,1")

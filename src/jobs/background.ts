@@ -23,7 +23,7 @@ export interface BackgroundDeps {
 export function startBackground(deps: BackgroundDeps): { stop(): Promise<void> } {
   const log = deps.log.child({ component: "background" });
   if (!deps.settings.SCHEDULER_ENABLED) log.info({ msg: "scheduled jobs disabled (SCHEDULER_ENABLED=false); the outbox worker still runs" });
-  const worker = new OutboxWorker({ db: deps.db, senders: deps.senders, clock: deps.clock, log });
+  const worker = new OutboxWorker({ db: deps.db, senders: deps.senders, clock: deps.clock, log, leaseMs: deps.settings.OUTBOX_LEASE_SECONDS * 1000 });
   const jobDeps = createJobDeps({ db: deps.db, settings: deps.settings, clock: deps.clock, log });
   const scheduler = startScheduler(jobDeps, worker, { jobs: deps.settings.SCHEDULER_ENABLED });
   return { stop: () => scheduler.stop() };
