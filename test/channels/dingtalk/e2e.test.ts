@@ -1,57 +1,48 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import Koa from "koa";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { BackgroundTasks } from "../../../src/channels/dingtalk/background.js";
 import { createDingtalkChannel } from "../../../src/channels/dingtalk/channel.js";
-import { createDingtalkRoutes } from "../../../src/channels/dingtalk/receiver.js";
-import { createCore } from "../../../src/conversation/create-core.js";
 import { seedDemoProvince } from "../../../src/demo/seed.js";
-import { errorBoundary } from "../../../src/http/error-boundary.js";
-import { FixedClock } from "../../../src/infra/clock.js";
+import type { FixedClock } from "../../../src/infra/clock.js";
 import type { Db } from "../../../src/infra/db.js";
 import { createLogger } from "../../../src/infra/logger.js";
 import { startDingtalkSimulator, type DingtalkSimulator } from "../../../simulators/dingtalk/server.js";
 import { freshDb } from "../../helpers/db.js";
+import { startTestApp, type TestApp } from "../../helpers/app.js";
 import { settingsFor } from "./harness.js";
 
+function simEnv(sim: DingtalkSimulator): Record<string, string> {
+  return { DINGTALK_APP_KEY: sim.appKey, DINGTALK_APP_SECRET: sim.appSecret, DINGTALK_ROBOT_CODE: sim.robotCode, DINGTALK_API_BASE: sim.apiBase, DINGTALK_OAPI_BASE: sim.oapiBase };
+}
+
 /**
- * End to end: signed DingTalk callbacks from the simulator → the DingTalk routes → the real
- * conversation core on a seeded SQLite province → replies as the simulator received them.
- * (createApp's createChannels does not mount DingTalk yet, so the routes are mounted here behind the
- * app's own error boundary, exactly as the app will.)
+ * End to end: signed DingTalk callbacks from the simulator → the real app (createApp: error boundary,
+ * DingTalk routes, conversation core) on a seeded SQLite province → replies as the simulator received
+ * them.
  */
-const clock = new FixedClock(new Date("2026-11-20T02:00:00Z"));
+const clock0 = new Date("2026-11-20T02:00:00Z");
 let sim: DingtalkSimulator;
+let app: TestApp;
 let db: Db;
-let server: Server;
-const tasks = new BackgroundTasks(createLogger("silent"));
+let clock: FixedClock;
+const tasks = { drain: () => app.app.channels.drain() };
 
 beforeAll(async () => {
-  sim = await startDingtalkSimulator({ clock });
-  ({ db } = await freshDb("dingtalk-e2e"));
-  await seedDemoProvince(db, { now: clock.now(), platformIdentities: ["dingtalk"] });
-  const settings = settingsFor(sim);
-  const log = createLogger("silent");
-  const core = createCore({ settings, db, clock, log });
-  const { api, sender } = createDingtalkChannel(settings, { clock, log, cards: { templateId: "tpl-jxmb.schema", callbackRouteKey: "jxmb" } });
-  const koa = new Koa({ proxy: true });
-  koa.use(errorBoundary(log));
-  koa.use(createDingtalkRoutes({ settings, clock, log, handle: (ev) => core.handle(ev), api, sender, tasks }).routes());
-  server = await new Promise((resolve) => {
-    const s = koa.listen(0, "127.0.0.1", () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  sim.setBotUrl(url);
-  // What the app does once at start: point the card route at us, signed with the app secret.
-  await api.registerCardCallback({ callbackRouteKey: "jxmb", callbackUrl: `${url}/dingtalk/card`, apiSecret: settings.DINGTALK_APP_SECRET! });
+  let appClock: FixedClock | undefined;
+  sim = await startDingtalkSimulator({ clock: { now: () => appClock?.now() ?? clock0 } });
+  const seeded = await freshDb("dingtalk-e2e");
+  await seedDemoProvince(seeded.db, { now: clock0, platformIdentities: ["dingtalk"] });
+  const cards = { DINGTALK_CARD_TEMPLATE_ID: "tpl-jxmb.schema", DINGTALK_CARD_ROUTE_KEY: "jxmb" };
+  app = await startTestApp({ db: seeded, now: clock0, env: { ...simEnv(sim), ...cards } });
+  ({ db, clock } = app);
+  appClock = clock;
+  sim.setBotUrl(app.url);
+  // What the app does once at start (Channels.start): point the card route at us, signed with the app secret.
+  const settings = settingsFor(sim, cards);
+  const { api } = createDingtalkChannel(settings, { clock, log: createLogger("silent") });
+  await api.registerCardCallback({ callbackRouteKey: "jxmb", callbackUrl: `${app.url}/dingtalk/card`, apiSecret: settings.DINGTALK_APP_SECRET! });
 });
 afterAll(async () => {
-  await tasks.drain();
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
+  await app.close();
   await sim.close();
-  await db.$disconnect();
 });
 beforeEach(() => sim.resetRecords());
 
