@@ -26,14 +26,13 @@ let clock: FixedClock;
 const tasks = { drain: () => app.app.channels.drain() };
 
 beforeAll(async () => {
-  let appClock: FixedClock | undefined;
-  sim = await startDingtalkSimulator({ clock: { now: () => appClock?.now() ?? clock0 } });
+  // The simulator signs with the app's clock, so stale-timestamp checks agree.
+  sim = await startDingtalkSimulator({ clock: { now: () => app?.clock.now() ?? clock0 } });
   const seeded = await freshDb("dingtalk-e2e");
   await seedDemoProvince(seeded.db, { now: clock0, platformIdentities: ["dingtalk"] });
   const cards = { DINGTALK_CARD_TEMPLATE_ID: "tpl-jxmb.schema", DINGTALK_CARD_ROUTE_KEY: "jxmb" };
   app = await startTestApp({ db: seeded, now: clock0, env: { ...simEnv(sim), ...cards } });
   ({ db, clock } = app);
-  appClock = clock;
   sim.setBotUrl(app.url);
   // What the app does once at start (Channels.start): point the card route at us, signed with the app secret.
   const settings = settingsFor(sim, cards);
