@@ -1,8 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Checks that need PostgreSQL run in the PostgreSQL pass only (npm run test:pg, .ci/run).
+    exclude: [...configDefaults.exclude, ...(/^postgres(ql)?:/.test(process.env.TEST_DATABASE_URL ?? "") ? [] : ["test/**/*.pg-only.test.ts"])],
     globalSetup: ["test/global-setup.ts"],
     // Each test file gets its own SQLite file; files run in parallel on the machine's two cores.
     pool: "forks",

@@ -1,6 +1,19 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../generated/prisma-pg/client.js";
 import type { Db } from "./db.js";
 
-/** PostgreSQL support arrives with its own schema build; until then say so plainly. */
-export async function createPostgresDb(_url: string): Promise<Db> {
-  throw new Error("DATABASE_URL points at PostgreSQL, which this build does not support yet; use a file: URL for SQLite");
+/**
+ * A PostgreSQL client for a postgres:// or postgresql:// DATABASE_URL. The client is generated from
+ * prisma/postgres/schema.prisma, which scripts/pg-schema.ts derives from the SQLite schema model for
+ * model, so its API is the same as the SQLite client's.
+ */
+export async function createPostgresDb(url: string): Promise<Db> {
+  // Prisma stores DateTime as TIMESTAMP(3) without time zone, meaning UTC. Prisma fills now()
+  // defaults itself, but a column default or now() in raw SQL takes the session time zone, so
+  // sessions run in UTC whatever the server's TimeZone is (an `options` in the URL still wins).
+  const adapter = new PrismaPg({ connectionString: url, options: "-c TimeZone=UTC" });
+  const db = new PrismaClient({ adapter });
+  // The two generated clients differ only in the provider name baked into their types; this is the
+  // one seam where the PostgreSQL client is handed to code typed against the SQLite one.
+  return db as unknown as Db;
 }

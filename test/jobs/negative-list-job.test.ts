@@ -5,7 +5,7 @@ import { FixedClock } from "../../src/infra/clock.js";
 import type { Db } from "../../src/infra/db.js";
 import { runNamedJob } from "../../src/jobs/definitions.js";
 import type { JobDeps } from "../../src/jobs/deps.js";
-import { freshDb } from "../helpers/db.js";
+import { failInserts, freshDb } from "../helpers/db.js";
 import { at, jobDeps, makeAgency, makeCycle, makeOffice, makeTarget } from "./province.js";
 
 /**
@@ -127,9 +127,7 @@ describe("the quarterly negative list job", () => {
   it("resumes a run that failed part-way, without notifying anyone twice", async () => {
     clock.set(at("2026-07-06"));
     // A real failure inside the database: queueing agency C's list aborts.
-    await db.$executeRawUnsafe(
-      `CREATE TRIGGER fail_c BEFORE INSERT ON OutboxMessage WHEN NEW.idempotencyKey LIKE 'negative-list:2026Q2:${ids.C}:%' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`,
-    );
+    const lift = await failInserts(db, "OutboxMessage", "idempotencyKey", `negative-list:2026Q2:${ids.C}:%`);
     const failed = await runNamedJob(deps, "negative-list");
     expect(failed).toMatchObject({ status: "failed" });
     expect(await db.jobRun.findFirst({ where: { period: "2026Q2" } })).toMatchObject({ status: "failed", cursor: JSON.stringify({ afterAgencyId: ids.B }) });
@@ -137,7 +135,7 @@ describe("the quarterly negative list job", () => {
     expect(notified.map((l) => l.agencyId)).toEqual([ids.A, ids.B]);
     const before = await db.outboxMessage.count({ where: { idempotencyKey: { startsWith: "negative-list:2026Q2:" } } });
 
-    await db.$executeRawUnsafe("DROP TRIGGER fail_c");
+    await lift();
     const resumed = await runNamedJob(deps, "negative-list");
     expect(resumed).toMatchObject({ status: "succeeded", resumed: true, summary: { period: "2026Q2", notified: 2 } });
     const q2 = await db.outboxMessage.findMany({ where: { idempotencyKey: { startsWith: "negative-list:2026Q2:" } } });

@@ -4,7 +4,7 @@ import { FixedClock } from "../../src/infra/clock.js";
 import type { Db } from "../../src/infra/db.js";
 import { runNamedJob } from "../../src/jobs/definitions.js";
 import type { JobDeps } from "../../src/jobs/deps.js";
-import { freshDb } from "../helpers/db.js";
+import { failInserts, freshDb } from "../helpers/db.js";
 import { at, jobDeps, makeAgency, makeCycle, makeTarget } from "./province.js";
 
 /** Deadline reminders, one behaviour at a time, on a day when targets are due in 7 days. */
@@ -67,11 +67,11 @@ describe("deadline reminders", () => {
   it("resumes a failed run after the last targets it had finished", async () => {
     const made = await targets(30);
     const victim = made[27].id;
-    await db.$executeRawUnsafe(`CREATE TRIGGER fail_one BEFORE INSERT ON OutboxMessage WHEN NEW.idempotencyKey LIKE 'reminder:target:${victim}:%' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+    const lift = await failInserts(db, "OutboxMessage", "idempotencyKey", `reminder:target:${victim}:%`);
     expect(await runNamedJob(deps, "reminders")).toMatchObject({ status: "failed" });
     expect((await db.jobRun.findFirstOrThrow()).cursor).toBe(JSON.stringify({ afterTargetId: made[24].id }));
     expect(await db.outboxMessage.count()).toBe(50);
-    await db.$executeRawUnsafe("DROP TRIGGER fail_one");
+    await lift();
     expect(await runNamedJob(deps, "reminders")).toMatchObject({ status: "succeeded", resumed: true, summary: { queued: 10, alreadyQueued: 0 } });
     const all = await keys();
     expect(all).toHaveLength(60);
