@@ -13,7 +13,7 @@ import { createLogger } from "../../src/infra/logger.js";
 import { enqueue } from "../../src/outbox/enqueue.js";
 import type { ChannelSender } from "../../src/outbox/sender.js";
 import { OutboxWorker } from "../../src/outbox/worker.js";
-import { freshDb } from "../helpers/db.js";
+import { freshDb, testProvider } from "../helpers/db.js";
 import { permanent, rateLimited, RecordingSender, retryable } from "./recording-sender.js";
 
 const log = createLogger("silent");
@@ -157,12 +157,17 @@ describe("the outbox worker", () => {
   });
 
   it("lets two processes drain the same queue without sending any row twice", async () => {
-    // Its own file outside test/.tmp: the children open it by path, and a test run started meanwhile
-    // empties test/.tmp (test/global-setup.ts), which only open connections survive.
+    // On SQLite its own file outside test/.tmp: the children open it by path, and a test run started
+    // meanwhile empties test/.tmp (test/global-setup.ts), which only open connections survive. On
+    // PostgreSQL (the second CI pass) a fresh database both children share, as instances would.
     const dir = mkdtempSync(path.join(tmpdir(), "outbox-two-processes-"));
-    const shared = `file:${path.join(dir, "shared.db")}`;
-    migrateSqlite(shared);
-    const sharedDb = await createDb(shared);
+    let shared = `file:${path.join(dir, "shared.db")}`;
+    let sharedDb: Db;
+    if (testProvider === "postgresql") ({ db: sharedDb, url: shared } = await freshDb("outbox-two"));
+    else {
+      migrateSqlite(shared);
+      sharedDb = await createDb(shared);
+    }
     try {
       for (let i = 0; i < 150; i++) {
         await sharedDb.outboxMessage.create({ data: { idempotencyKey: `two:${i}`, platform: "console", recipient: "zhao", payload: '{"kind":"text","text":"x"}', notBefore: T0 } });
