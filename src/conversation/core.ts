@@ -43,8 +43,14 @@ export class ConversationCore {
       return seen;
     }
     const now = this.clock.now();
-    // File contents are fetched before the transaction: a slow download must not hold the write lock.
-    const file = event.body.type === "file" ? { fileName: event.body.fileName, content: await event.body.fetch() } : null;
+    // File contents are fetched before the transaction (a slow download must not hold the write
+    // lock), and only for the office, the one role that may send files: nobody else triggers a download.
+    let file: { fileName: string; content: Buffer } | null = null;
+    if (event.body.type === "file") {
+      const sender = await resolveActor(this.db, event.platform, event.senderId);
+      const mayImport = typeof sender === "object" && sender?.role === "office";
+      file = { fileName: event.body.fileName, content: mayImport ? await event.body.fetch() : Buffer.alloc(0) };
+    }
     try {
       return await this.db.$transaction(
         async (tx) => {
@@ -107,9 +113,10 @@ export class ConversationCore {
 
   private async runText(ctx: CommandContext, raw: string): Promise<void> {
     const message = raw.trim().replace(/^[/／]/, "");
-    const matched = message ? this.registry.match(message) : null;
     const dialog = await loadDialog(ctx.tx, ctx.actor.id, ctx.event.conversationId, ctx.now);
-    // A new command always wins over a waiting dialog: people change their mind mid-way.
+    // A new command wins over a waiting dialog (people change their mind mid-way), but only when its
+    // first word is exactly a command: a note such as "进度正常……" must not be read as 进度.
+    const matched = !message ? null : dialog ? this.exactCommand(message) : this.registry.match(message);
     if (dialog && !matched) {
       if (CANCEL_WORDS.has(message.toLowerCase())) {
         ctx.clearDialog = true;
@@ -187,13 +194,20 @@ export class ConversationCore {
     await this.runCommand(ctx, matched.command, new CommandInput(matched.rest));
   }
 
+  private exactCommand(message: string): { command: Command; rest: string } | null {
+    const first = message.split(/\s+/)[0];
+    const command = this.registry.get(first);
+    return command ? { command, rest: message.slice(first.length) } : null;
+  }
+
   private unknown(message: string, actor: Actor): string {
     const word = message.split(/\s+/)[0].slice(0, 20);
     const near = this.registry.suggest(word);
     if (near && near.roles.includes(actor.role)) {
       return `未识别的命令“${word}”。您是不是要输入“${near.name}”？\n用法：${near.usage}\n回复“帮助”查看全部命令。`;
     }
-    return `未识别的命令“${word}”。回复“帮助”查看您可以使用的命令。`;
+    const common = this.registry.commands.filter((c) => c.roles.includes(actor.role) && c.name !== "帮助").slice(0, 3);
+    return `未识别的命令“${word}”。常用命令：\n${common.map((c) => `· ${c.usage}`).join("\n")}\n回复“帮助”查看您可以使用的全部命令。`;
   }
 
   private async storedReplies(event: InboundEvent): Promise<Reply[] | null> {

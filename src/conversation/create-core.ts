@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Settings } from "../config/settings.js";
 import type { Clock } from "../infra/clock.js";
 import type { Db } from "../infra/db.js";
@@ -7,13 +8,19 @@ import type { ConversationSettings } from "./context.js";
 import { ConversationCore } from "./core.js";
 import { handleFile } from "./files.js";
 
+/**
+ * Without LINK_SECRET (allowed outside production) board links are signed with a secret made for this
+ * process: never a constant anyone could read in the source, at the price of links that die with it.
+ */
+const PROCESS_LINK_SECRET = randomBytes(32).toString("hex");
+
 export function conversationSettings(s: Settings): ConversationSettings {
   return {
     appealWindowDays: s.APPEAL_WINDOW_DAYS,
     dialogTtlMinutes: s.DIALOG_TTL_MINUTES,
     rulesDir: s.RULES_DIR,
     publicBaseUrl: s.PUBLIC_BASE_URL,
-    linkSecret: s.LINK_SECRET ?? "dev-only-link-secret",
+    linkSecret: s.LINK_SECRET ?? PROCESS_LINK_SECRET,
     boardLinkTtlHours: s.BOARD_LINK_TTL_HOURS,
   };
 }

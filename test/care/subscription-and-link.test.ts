@@ -4,7 +4,7 @@ import { demoProvince } from "../helpers/province.js";
 
 let p: Awaited<ReturnType<typeof demoProvince>>;
 beforeAll(async () => {
-  p = await demoProvince("subscription");
+  p = await demoProvince("subscription", { LINK_SECRET: "test-link-secret" });
 });
 afterAll(async () => p.db.$disconnect());
 
@@ -32,7 +32,7 @@ describe("退订 提醒 and 订阅 提醒", () => {
 describe("看板 links", () => {
   const linkIn = (text: string) => /\((http:\/\/[^)]+)\)/.exec(text)![1];
   const tokenOf = (url: string) => decodeURIComponent(new URL(url).searchParams.get("t")!);
-  const secret = "dev-only-link-secret";
+  const secret = "test-link-secret";
 
   it("gives the office a province link valid for the configured hours", async () => {
     const answer = await p.chat.say("mbb_zhang", "看板");

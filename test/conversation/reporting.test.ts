@@ -100,6 +100,14 @@ describe("汇报 as a dialog", () => {
     expect(await p.chat.say("fgw_zhao", "补充评估数据")).toContain("已记入台账：FGW-07");
   });
 
+  it("takes a note that begins with a command word as the note", async () => {
+    await p.chat.say("fgw_zhao", "汇报 FGW-07 84");
+    const answer = await p.chat.say("fgw_zhao", "进度正常，目标调研已完成");
+    expect(answer).toContain("已记入台账：FGW-07");
+    const last = await p.db.progressReport.findFirstOrThrow({ where: { target: { code: "FGW-07" } }, orderBy: { id: "desc" } });
+    expect(last.note).toBe("进度正常，目标调研已完成");
+  });
+
   it("can be cancelled", async () => {
     const before = await reportsOf("FGW-07");
     await p.chat.say("fgw_zhao", "汇报 FGW-07 82");

@@ -99,7 +99,10 @@ describe("帮助 and commands not understood", () => {
   });
 
   it("says plainly when nothing matches", async () => {
-    expect(await p.chat.say("fgw_zhao", "今天天气怎么样")).toContain("回复“帮助”查看您可以使用的命令");
+    const answer = await p.chat.say("fgw_zhao", "今天天气怎么样");
+    expect(answer).toContain("未识别的命令“今天天气怎么样”");
+    expect(answer).toContain("· 我的目标");
+    expect(answer).toContain("回复“帮助”查看您可以使用的全部命令");
   });
 
   it("tells an unregistered person how to get access", async () => {
