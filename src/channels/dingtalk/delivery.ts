@@ -9,7 +9,8 @@ import type { DingtalkSender } from "./sender.js";
 
 /**
  * The one place that decides where an answer goes. Text and markdown use the message's
- * sessionWebhook while it is valid (no token, lands in the chat the user wrote in, group included).
+ * sessionWebhook while it is valid (no token, lands in the chat the user wrote in); in a group only
+ * short plain text does (fitForGroup).
  * Everything else — cards (a sessionWebhook cannot carry interactive cards), files, card updates,
  * and text once the webhook has expired — goes through the active API to the user's 1:1 chat with
  * the robot, so nothing personal is posted to a group.
@@ -26,17 +27,27 @@ export interface DeliveryDeps {
 /** Never post to a webhook about to expire: the request could arrive after it died. */
 export const WEBHOOK_MARGIN_MS = 10_000;
 
-export const NOTE_SENT_PRIVATELY = "详细内容（卡片或文件）已通过机器人单聊发给您，请在与我的单聊中查看。";
+export const NOTE_SENT_PRIVATELY = "详细内容已通过机器人单聊发给您，请在与我的单聊中查看。";
+
+/**
+ * What may be answered in a group chat for everyone to read: short plain text without links
+ * (acknowledgements, refusals, the right form). Lists, details and signed links (看板) go 1:1, so
+ * one agency's targets and ledgers are never shown to members of another (DESIGN.md §5).
+ */
+export function fitForGroup(reply: Reply): boolean {
+  return reply.kind === "text" && reply.text.length <= 120 && !/https?:\/\//.test(reply.text);
+}
 
 export async function deliverToOrigin(origin: MessageOrigin, replies: Reply[], deps: DeliveryDeps): Promise<void> {
   let sentPrivately = false;
   for (const [i, reply] of replies.entries()) {
-    if ((reply.kind === "text" || reply.kind === "markdown") && (await viaWebhook(origin, reply, deps))) continue;
+    const webhookOk = origin.isGroup ? fitForGroup(reply) : reply.kind === "text" || reply.kind === "markdown";
+    if (webhookOk && (reply.kind === "text" || reply.kind === "markdown") && (await viaWebhook(origin, reply, deps))) continue;
     if (!origin.staffId) {
       deps.log.warn({ msg: "dingtalk reply dropped: no webhook and no staffId", eventKey: origin.eventKey, reply: reply.kind });
       continue;
     }
-    if (origin.isGroup && (reply.kind === "card" || reply.kind === "file")) sentPrivately = true;
+    if (origin.isGroup && reply.kind !== "card-update") sentPrivately = true;
     await viaApi(origin.staffId, reply, `${origin.eventKey}:${i}`, deps);
   }
   if (sentPrivately) await viaWebhook(origin, text(NOTE_SENT_PRIVATELY), deps);

@@ -107,9 +107,18 @@ describe("DingTalk end to end", () => {
 
     await sim.sendText("fgw_sun", "我的目标", { group: true, conversationId: "cidFgwGroup==" });
     await tasks.drain();
-    const [reply] = sim.groupChat("cidFgwGroup==");
-    expect(String(reply.param.content ?? reply.param.text)).toContain("我负责的目标");
-    expect(reply.param.at).toEqual({ atUserIds: ["fgw_sun"], isAtAll: false });
+    // The list itself goes to the asker's 1:1 chat; the group only learns that it was sent.
+    const [note] = sim.groupChat("cidFgwGroup==");
+    expect(String(note.param.content ?? note.param.text)).toContain("已通过机器人单聊发给您");
+    expect(String(note.param.content ?? note.param.text)).not.toContain("FGW-");
+    expect(note.param.at).toEqual({ atUserIds: ["fgw_sun"], isAtAll: false });
+    const privately = sim.inbox("fgw_sun").filter((m) => m.via === "oto").map((m) => JSON.stringify(m.param)).join("");
+    expect(privately).toContain("我负责的目标");
+
+    // Short plain answers (here a refusal with the right form) may stay in the group.
+    await sim.sendText("fgw_sun", "汇报 FGW-02 120 超额", { group: true, conversationId: "cidFgwGroup==" });
+    await tasks.drain();
+    expect(sim.groupChat("cidFgwGroup==").map((m) => String(m.param.content ?? m.param.text)).join("")).toContain("不能超过 100%");
   });
 
   it("refuses a forged signature and a stale timestamp without touching the database", async () => {
