@@ -180,17 +180,25 @@ export class ConversationCore {
       ctx.reply({ kind: "card-update", cardKey, status: card.result ?? "已处理" });
       return ctx.reply("该卡片已提交过，不能重复提交。");
     }
-    const resolved = actionCommand(JSON.parse(card.context) as Card, actionKey, values);
+    const model = JSON.parse(card.context) as Card;
+    const resolved = actionCommand(model, actionKey, values);
     const matched = resolved ? this.registry.match(resolved.command) : null;
     if (!resolved || !matched) return ctx.reply("请先在卡片上完成选择，再点击提交。");
-    // Closed in the same transaction as the action: if the action is refused, the card stays usable.
-    const status = `已提交：${resolved.label}`;
-    const closed = await ctx.tx.cardInstance.updateMany({
-      where: { id: card.id, state: "open" },
-      data: { state: "done", result: status, closedAt: ctx.now },
+    // A card of independent buttons (one per negative-list entry, say) spends each button once; a
+    // form (selects + submit) or a single button closes as a whole. Either way the change is made in
+    // the same transaction as the action, so a refused action leaves the card usable.
+    const independent = !model.selects?.length && model.actions.length > 1;
+    const used = card.result?.startsWith("used:") ? card.result.slice(5).split(",") : [];
+    if (independent && used.includes(actionKey)) return ctx.reply(`“${resolved.label}”已提交过，不能重复提交。`);
+    const nowUsed = [...used, actionKey];
+    const finished = !independent || model.actions.every((a) => nowUsed.includes(a.key));
+    const status = independent && !finished ? `used:${nowUsed.join(",")}` : `已提交：${independent ? "全部事项" : resolved.label}`;
+    const changed = await ctx.tx.cardInstance.updateMany({
+      where: { id: card.id, state: "open", result: card.result },
+      data: { state: finished ? "done" : "open", result: status, closedAt: finished ? ctx.now : null },
     });
-    if (closed.count !== 1) return ctx.reply("该卡片已提交过，不能重复提交。");
-    ctx.reply({ kind: "card-update", cardKey, status });
+    if (changed.count !== 1) return ctx.reply("该卡片已提交过，不能重复提交。");
+    if (finished) ctx.reply({ kind: "card-update", cardKey, status });
     await this.runCommand(ctx, matched.command, new CommandInput(matched.rest));
   }
 

@@ -165,3 +165,22 @@ describe("office views", () => {
     expect(own).not.toContain("省发改委");
   });
 });
+
+describe("the negative-list appeal card", () => {
+  beforeAll(() => p.clock.set(new Date("2026-10-12T02:00:00Z")));
+  afterAll(() => p.clock.set(DEMO_NOW));
+
+  it("lets each entry's button be used once, independently of the others", async () => {
+    await p.chat.say("nyt_head", "负面清单 2026Q3");
+    const card = p.chat.last.find((r) => r.kind === "card");
+    if (card?.kind !== "card") throw new Error("no appeal card");
+    expect(card.card.actions.length).toBeGreaterThan(1);
+    const [a, b] = card.card.actions;
+    expect(await p.chat.click("nyt_head", card.card.key, a.key)).toContain("请写明对");
+    expect(await p.chat.say("nyt_head", "该节点材料已于9月28日报送")).toContain("申诉已提交");
+    expect(await p.chat.click("nyt_head", card.card.key, b.key)).toContain("请写明对");
+    expect(await p.chat.say("nyt_head", "上级通知调整了该节点")).toContain("申诉已提交");
+    expect(await p.chat.click("nyt_head", card.card.key, a.key)).toContain("已提交过，不能重复提交");
+    expect(await p.db.appeal.count({ where: { filer: { account: "nyt_head" } } })).toBe(2);
+  });
+});
