@@ -8,6 +8,7 @@ beforeAll(async () => {
   p = await demoProvince("lights");
   // One more target done, so the replies show all three colours and the counts move.
   await p.chat.say("fgw_zhao", "汇报 FGW-05 100 迎峰度冬保供方案全部落实");
+  await p.chat.say("fgw_zhao", "确认");
 });
 afterAll(async () => p.db.$disconnect());
 

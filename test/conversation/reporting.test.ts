@@ -76,10 +76,21 @@ describe("汇报 (progress report, §7.3 台账)", () => {
   });
 
   it("marks a quarterly milestone reached on time (§2.21)", async () => {
-    const answer = await p.chat.say("fgw_zhao", "汇报 FGW-03 100 全年任务完成并形成总结");
+    const question = await p.chat.say("fgw_zhao", "汇报 FGW-03 100 全年任务完成并形成总结");
+    expect(question).toContain("进度 100% 将把目标 FGW-03 标记为完成");
+    expect((await p.db.target.findFirstOrThrow({ where: { code: "FGW-03" } })).status).toBe("in_progress");
+    const answer = await p.chat.say("fgw_zhao", "确认");
     expect(answer).toContain("第四季度节点");
     expect(answer).toContain("已达成");
     expect(answer).toContain("目标已标记为完成");
+  });
+});
+
+describe("汇报 of 100%", () => {
+  it("takes a corrected percentage instead of closing the target", async () => {
+    await p.chat.say("fgw_zhao", "汇报 FGW-09 100 年度验收材料已报送");
+    expect(await p.chat.say("fgw_zhao", "95")).toContain("已记入台账：FGW-09 基层党组织标准化规范化建设，进度 95%");
+    expect((await p.db.target.findFirstOrThrow({ where: { code: "FGW-09" } })).status).toBe("in_progress");
   });
 });
 

@@ -36,6 +36,12 @@ export const report: Command = {
       return;
     }
     if (step === "note") return save(ctx, await reportable(ctx, code), Number(data.progress), reply);
+    if (step === "complete") {
+      if (CONFIRM.has(reply.trim())) return save(ctx, await reportable(ctx, code), 100, String(data.note), true);
+      // Anything else is read as the percentage meant instead.
+      const progress = parseProgressOrAsk(ctx, reply, code);
+      if (progress !== null) return save(ctx, await reportable(ctx, code), progress, String(data.note));
+    }
   },
 };
 
@@ -69,8 +75,18 @@ function parseProgressOrAsk(ctx: CommandContext, raw: string, code: string): num
   }
 }
 
-async function save(ctx: CommandContext, target: Awaited<ReturnType<typeof reportable>>, progress: number, noteRaw: string) {
+const CONFIRM = new Set(["确认", "确定", "是"]);
+
+async function save(ctx: CommandContext, target: Awaited<ReturnType<typeof reportable>>, progress: number, noteRaw: string, confirmed = false) {
   validateNote(noteRaw);
+  // 100% closes the target for good (Fig. 1 完成): one mistyped or mis-tapped "100" must not do that.
+  if (progress === 100 && !confirmed) {
+    return ctx.ask(
+      `进度 100% 将把目标 ${target.code} 标记为完成，此后不再接受进度汇报。\n确认请回复“确认”；如进度有误，请直接回复正确的进度（0-100）。`,
+      "complete",
+      { code: target.code, note: noteRaw.trim() },
+    );
+  }
   const { report: rec, milestonesReached, completed } = await recordProgress(
     ctx.tx,
     ctx.actor,
