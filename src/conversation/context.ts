@@ -14,6 +14,8 @@ export interface ConversationSettings {
   publicBaseUrl: string;
   linkSecret: string;
   boardLinkTtlHours: number;
+  /** When a push queued now may go out: the next moment inside QUIET_HOURS on a working day. */
+  deliveryTime(now: Date): Date;
 }
 
 /** One context per event: who is speaking, the transaction, a tagged logger, and reply(). */
@@ -45,6 +47,7 @@ export class CommandContext {
 
   /** Queues a message to another person through the outbox, in this same transaction. */
   async notify(userId: number, reply: Reply, options: EnqueueOptions): Promise<void> {
-    await enqueue(this.tx, userId, reply, { ...options, now: options.now ?? this.now });
+    // Pushes wait for working hours (QUIET_HOURS); the answer to the speaker is not a push and never waits.
+    await enqueue(this.tx, userId, reply, { ...options, now: options.now ?? this.now, notBefore: options.notBefore ?? this.settings.deliveryTime(this.now) });
   }
 }

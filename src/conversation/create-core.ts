@@ -7,6 +7,8 @@ import { createRegistry } from "./commands/index.js";
 import type { ConversationSettings } from "./context.js";
 import { ConversationCore } from "./core.js";
 import { handleFile } from "./files.js";
+import { loadWorkingDays } from "../domain/working-days.js";
+import { nextDeliveryTime, parseQuietHours } from "../outbox/calm.js";
 
 /**
  * Without LINK_SECRET (allowed outside production) board links are signed with a secret made for this
@@ -15,6 +17,8 @@ import { handleFile } from "./files.js";
 const PROCESS_LINK_SECRET = randomBytes(32).toString("hex");
 
 export function conversationSettings(s: Settings): ConversationSettings {
+  const window = parseQuietHours(s.QUIET_HOURS);
+  const workingDays = loadWorkingDays(s.RULES_DIR);
   return {
     appealWindowDays: s.APPEAL_WINDOW_DAYS,
     dialogTtlMinutes: s.DIALOG_TTL_MINUTES,
@@ -22,6 +26,7 @@ export function conversationSettings(s: Settings): ConversationSettings {
     publicBaseUrl: s.PUBLIC_BASE_URL,
     linkSecret: s.LINK_SECRET ?? PROCESS_LINK_SECRET,
     boardLinkTtlHours: s.BOARD_LINK_TTL_HOURS,
+    deliveryTime: (now) => nextDeliveryTime(now, window, workingDays.isWorkingDay),
   };
 }
 

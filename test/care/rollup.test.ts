@@ -120,8 +120,10 @@ describe("提醒未报", () => {
     expect(jyt).toContain("以下目标的责任人请假或出差中，代理人为您本人，请代报：");
     expect(jyt).toContain("何静：代报 何静 JYT-01 <进度> <说明>");
     const nyt = await p.chat.say("nyt_officer", "提醒未报");
-    expect(nyt).toContain("已向 1 人发出");
-    expect(nyt).toContain("其中 田勇 已退订非必要提醒，将不会收到，请另行联系");
+    expect(nyt).toContain("今日没有需要新发出的提醒");
+    expect(nyt).toContain("田勇 已退订非必要提醒，未向其发送，请另行联系");
+    const tian = await p.db.user.findUniqueOrThrow({ where: { account: "nyt_tian" } });
+    expect(await p.db.outboxMessage.count({ where: { userId: tian.id, idempotencyKey: { startsWith: "unreported-remind:" } } })).toBe(0);
   });
 
   it("is for the agency officer only", async () => {

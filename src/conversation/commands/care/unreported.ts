@@ -103,13 +103,17 @@ export const remindUnreported: Command = {
       for (const c of entry.covering.values()) {
         parts.push(`您是${c.name}（请假或出差中）的代理人，其以下目标尚未汇报，请协助跟进或联系本单位目标办代报：`, ...c.items.map(itemText));
       }
+      // 退订 提醒 covers this optional reminder: the muted are named to the officer instead.
+      if (person.muteOptional) {
+        muted.push(person.name);
+        continue;
+      }
       await ctx.notify(person.id, { kind: "text", text: parts.join("\n") }, { key });
       sent.push(person.name);
-      if (person.muteOptional) muted.push(person.name);
     }
     const lines = [
       sent.length ? `已向 ${sent.length} 人发出${r.window.label}未报提醒：${sent.join("、")}。提醒在工作时间内送达。` : "今日没有需要新发出的提醒。",
-      ...(muted.length ? [`其中 ${muted.join("、")} 已退订非必要提醒，将不会收到，请另行联系。`] : []),
+      ...(muted.length ? [`${muted.join("、")} 已退订非必要提醒，未向其发送，请另行联系。`] : []),
       ...(already.length ? [`${already.join("、")} 今日已提醒过，不再重复发送。`] : []),
       ...(unowned.length ? [`${unowned.join("、")} 未指定责任人，请先指定责任人。`] : []),
       ...(forMe.length ? ["以下目标的责任人请假或出差中，代理人为您本人，请代报：", ...forMe] : []),
