@@ -21,7 +21,6 @@ const schema = z.object({
     .default("file:./data/jxmb.db")
     .refine((v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v), "must start with file: (SQLite) or postgresql:// (PostgreSQL)"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  TZ_NAME: z.literal("Asia/Shanghai").default("Asia/Shanghai"),
   /** Public base URL of this bot, used in links (status board). */
   PUBLIC_BASE_URL: z.string().url().default("http://127.0.0.1:3000"),
   /** Secret for signed links; required in production. */

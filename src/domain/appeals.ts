@@ -90,7 +90,7 @@ export async function decideAppeal(tx: Tx, actor: Actor, appealId: number, accep
 export async function listAppeals(tx: Tx, status?: string) {
   return tx.appeal.findMany({
     where: status ? { status } : {},
-    include: { agency: true, filer: true, negativeEntry: true, target: true },
+    include: { agency: true, filer: true, negativeEntry: true, target: true, evaluation: { include: { cycle: true } } },
     orderBy: { id: "asc" },
   });
 }

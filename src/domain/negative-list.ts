@@ -1,5 +1,5 @@
 import type { Tx } from "../infra/db.js";
-import { type Quarter, fromBeijingDate, addDays, periodOf, quarterRange } from "./calendar.js";
+import { type Quarter, fromBeijingDate, addDays, beijingDate, periodOf, quarterRange } from "./calendar.js";
 import type { YearRules } from "./rules.js";
 
 /**
@@ -22,12 +22,8 @@ export interface ComputedList {
 
 /** Pure rule: what a milestone costs. Exported for tests and the evaluation's explanation. */
 export function milestonePoints(achievedAt: Date | null, dueOn: Date, rules: YearRules): number {
-  const endOfDueDay = fromBeijingDate(addDays(beijingDay(dueOn), 1));
+  const endOfDueDay = fromBeijingDate(addDays(beijingDate(dueOn), 1));
   return achievedAt && achievedAt < endOfDueDay ? 0 : rules.negativeList.pointsPerMilestone;
-}
-
-function beijingDay(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
 /** Computes (without writing) every agency's list for a quarter; agencies with no entries get an empty list. */

@@ -1,3 +1,4 @@
+import { beijingDate } from "../domain/calendar.js";
 import ExcelJS from "exceljs";
 import { adjustmentNote, type ReportData } from "../domain/evaluation/report-data.js";
 import { GROUP_LABEL, quotaText, tierLabel } from "../domain/evaluation/describe.js";
@@ -94,7 +95,7 @@ export async function agencyReport(data: ReportData, r: StoredResult): Promise<R
     ["职能绩效", fromH(d.functionalH)],
     ["公众测评不满意度", d.dissatisfactionH === null ? "未测评" : `${fromH(d.dissatisfactionH).toFixed(2)}%（等次参考，不计分）`],
     ["个人获奖比例", quotaText(d.quota)],
-    ["发布时间", r.publishedAt ? r.publishedAt.toISOString().slice(0, 10) : "尚未发布"],
+    ["发布时间", r.publishedAt ? beijingDate(r.publishedAt) : "尚未发布"],
   ];
   for (const [k, v] of rows) summary.addRow([k, v]);
   summary.getColumn(1).width = 20;

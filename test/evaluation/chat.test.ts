@@ -162,6 +162,8 @@ describe("考评申诉 (§5.3e)", () => {
     expect(await chat.say("jyt_officer", "创新项目获奖等次未录入，附获奖文件")).toMatch(/申诉已提交（申诉号 \d+）/);
     const appeal = await db.appeal.findFirstOrThrow({ where: { subjectType: "evaluation", agencyId: agencies.JYT.id } });
     expect(appeal.reason).toContain("创新项目获奖等次未录入");
+    expect(await chat.say("mbb_zhang", "申诉列表")).toContain("2026年度考评结果");
+    expect(await chat.say("mbb_zhang", `申诉列表 ${appeal.id}`)).toMatch(/申诉事项：2026年度考评结果（[\d.]+ 分，第 \d+ 名）/);
   });
 
   it("refuses after the appeal window", async () => {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoProvince } from "../../src/demo/seed.js";
 import type { Db } from "../../src/infra/db.js";
-import { createDb } from "../../src/infra/db.js";
 import { enqueue } from "../../src/outbox/enqueue.js";
 import { startWecomSimulator, type WecomSimulator } from "../../simulators/wecom/server.js";
 import { freshDb } from "../helpers/db.js";

@@ -70,7 +70,7 @@ export const appealList: Command = {
     const appeals = (await listAppeals(ctx.tx, all ? undefined : "pending")).filter((a) => office || a.agencyId === ctx.actor.agencyId);
     if (appeals.length === 0) return ctx.reply(office ? (all ? "暂无申诉。" : "暂无待受理的申诉。") : "本单位暂无申诉。");
     const lines = appeals.map((a) => {
-      const what = a.negativeEntry ? `条目 ${a.negativeEntryId}（${a.negativeEntry.points} 分）` : `目标 ${a.target?.code ?? "-"}`;
+      const what = a.negativeEntry ? `条目 ${a.negativeEntryId}（${a.negativeEntry.points} 分）` : a.evaluation ? `${a.evaluation.cycle.year}年度考评结果` : `目标 ${a.target?.code ?? "-"}`;
       return `${a.id}. ${a.agency.shortName}｜${what}｜${a.filer.name} ${dateText(a.filedAt)}｜${APPEAL_STATUS_LABEL[a.status]}｜${a.reason}`;
     });
     const title = office ? `${all ? "全部" : "待受理"}申诉` : "本单位申诉";
@@ -84,13 +84,15 @@ const EVENT_LABEL: Record<string, string> = { filed: "提出申诉", accepted: "
 async function appealHistory(ctx: CommandContext, id: number) {
   const appeal = await ctx.tx.appeal.findUnique({
     where: { id },
-    include: { agency: true, filer: true, negativeEntry: { include: { list: true } }, target: true, events: { include: { actor: true }, orderBy: [{ at: "asc" }, { id: "asc" }] } },
+    include: { agency: true, filer: true, negativeEntry: { include: { list: true } }, target: true, evaluation: { include: { cycle: true } }, events: { include: { actor: true }, orderBy: [{ at: "asc" }, { id: "asc" }] } },
   });
   // Another agency's appeal is reported as not found, not as forbidden: its existence is not ours to show.
   if (!appeal || !canViewAgency(ctx.actor, appeal.agencyId)) throw new InputError(`未找到申诉号 ${id}。请用“申诉列表”查看可查阅的申诉。`);
   const subject = appeal.negativeEntry
     ? `${appeal.negativeEntry.list.period} 负面清单条目 ${appeal.negativeEntryId}（${appeal.negativeEntry.points} 分，${appeal.negativeEntry.status === "withdrawn" ? "已撤销" : "有效"}）：${appeal.negativeEntry.reason}`
-    : `目标 ${appeal.target?.code ?? "-"}「${appeal.target?.title ?? ""}」`;
+    : appeal.evaluation
+      ? `${appeal.evaluation.cycle.year}年度考评结果（${appeal.evaluation.score} 分，第 ${appeal.evaluation.rank} 名）`
+      : `目标 ${appeal.target?.code ?? "-"}「${appeal.target?.title ?? ""}」`;
   const steps = appeal.events.map((e) => `· ${timeText(e.at)} ${e.actor.name} ${EVENT_LABEL[e.action] ?? e.action}：${e.note}`);
   ctx.reply({
     kind: "markdown",
