@@ -11,6 +11,7 @@ import { negativeList } from "./negative-list.js";
 import { overdue, query, stats } from "./office.js";
 import { report } from "./report.js";
 import { myTargets, targetDetail } from "./targets.js";
+import { assign, verify } from "./verify-and-assign.js";
 
 /** Every chat command, in the order help lists them. Feature modules add theirs here. */
 export function createRegistry(extra: Command[] = []): CommandRegistry {
@@ -30,6 +31,8 @@ export function createRegistry(extra: Command[] = []): CommandRegistry {
     appealList,
     decide,
     answer,
+    verify,
+    assign,
     ...workflowCommands,
     ...evaluationCommands,
     ...careCommands,

@@ -2,6 +2,8 @@ import { currentCycle } from "../../domain/cycles.js";
 import { beijingDate } from "../../domain/calendar.js";
 import { classifyTarget, getVisibleTarget, listTargetsFor } from "../../domain/targets.js";
 import { listReports } from "../../domain/ledger.js";
+import { latestVerifications } from "../../domain/verification.js";
+import { VERIFICATION_METHOD_LABEL, type VerificationMethod } from "../../domain/vocabulary.js";
 import { InputError } from "../../domain/errors.js";
 import { ALL_ROLES, type Command } from "../command.js";
 import { STATE_LABEL, dateText, kindLabel, statusLabel } from "../format.js";
@@ -52,6 +54,7 @@ export const targetDetail: Command = {
     const cycle = await currentCycle(ctx.tx, ctx.now);
     const t = await getVisibleTarget(ctx.tx, ctx.actor, cycle.id, code);
     const [latest] = await listReports(ctx.tx, t.id, 1);
+    const [checked] = await latestVerifications(ctx.tx, t.id, 1);
     const today = beijingDate(ctx.now);
     const { warnings } = careRules(ctx.settings.rulesDir, cycle.year);
     const light = targetLight(t, today, warnings);
@@ -71,6 +74,9 @@ export const targetDetail: Command = {
       ...(indicators.length ? ["**绩效指标**", ...indicators] : []),
       ...(milestones.length ? ["**季度节点**", ...milestones] : []),
       latest ? `**最近汇报**：${dateText(latest.createdAt)} ${latest.reporter.name} 报 ${latest.progress}%：${latest.note}` : "**最近汇报**：暂无",
+      ...(checked
+        ? [`**最近核查**：${dateText(checked.createdAt)} ${checked.verifier.name}（${VERIFICATION_METHOD_LABEL[checked.method as VerificationMethod] ?? checked.method}）${checked.result === "confirmed" ? "属实" : "不属实"}：${checked.finding}`]
+        : []),
     ];
     ctx.reply({ kind: "markdown", title: `目标 ${t.code}`, text: body.join("\n") });
     const mayReport = ["issued", "in_progress"].includes(t.status) && (t.owners.some((o) => o.userId === ctx.actor.id) || (ctx.actor.role === "officer" && ctx.actor.agencyId === t.agencyId));
