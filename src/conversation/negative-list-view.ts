@@ -1,6 +1,6 @@
-import { parsePeriod, quarterLabel } from "../domain/calendar.js";
+import { chineseDate, parsePeriod, quarterLabel } from "../domain/calendar.js";
+import { appealLastDay } from "../domain/appeals.js";
 import { newCardKey } from "./cards.js";
-import { dateText } from "./format.js";
 import type { Reply } from "./reply.js";
 
 interface ListView {
@@ -23,7 +23,7 @@ export function negativeListReplies(list: ListView, appealWindowDays: number): R
     return [{ kind: "text", text: `${list.agency.name}${quarterLabel(q)}：本季度无负面清单事项。` }];
   }
   const opened = list.notifiedAt ?? list.computedAt;
-  const closes = new Date(opened.getTime() + appealWindowDays * 86_400_000);
+  const lastDay = chineseDate(appealLastDay(opened, appealWindowDays));
   const lines = list.entries.map((e) => `${e.id}. ${e.reason}｜${e.points} 分${e.status === "withdrawn" ? "（已撤销）" : ""}`);
   const replies: Reply[] = [
     {
@@ -33,7 +33,7 @@ export function negativeListReplies(list: ListView, appealWindowDays: number): R
         `**${list.agency.name}${quarterLabel(q)}负面清单**`,
         `共 ${active.length} 项，合计 ${list.totalPoints} 分（完成目标记 0 分，未完成记负分，超额完成不加分）。`,
         ...lines,
-        `如有异议，请于 ${dateText(closes)} 前申诉：申诉 <条目号> <理由>。`,
+        `如有异议，请于 ${lastDay}（含）前申诉：申诉 <条目号> <理由>。`,
       ].join("\n"),
     },
   ];
@@ -43,7 +43,7 @@ export function negativeListReplies(list: ListView, appealWindowDays: number): R
       card: {
         key: newCardKey("appeal"),
         title: `${quarterLabel(q)}负面清单申诉`,
-        description: `点击条目发起申诉，随后按提示填写理由。申诉截止：${dateText(closes)}`,
+        description: `点击条目发起申诉，随后按提示填写理由。申诉截止：${lastDay}（含）`,
         actions: active.slice(0, 6).map((e) => ({ key: `entry-${e.id}`, label: `申诉条目 ${e.id}`, style: "default", command: `申诉 ${e.id}` })),
       },
     });

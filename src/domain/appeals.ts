@@ -2,12 +2,21 @@ import type { Tx } from "../infra/db.js";
 import { type Actor, requireRole } from "./actor.js";
 import { ForbiddenError, InputError, NotFoundError, StateError } from "./errors.js";
 import { recomputeListTotal } from "./negative-list.js";
+import { beijingDate } from "./calendar.js";
 import { getVisibleTarget } from "./targets.js";
 
 /** 目标申诉 (§5.3e): an agency appeals a negative-list entry or a target's assessment; the office decides. */
 export const APPEAL_REASON_MIN = 5;
 
 const DAY_MS = 86_400_000;
+
+/**
+ * The last Beijing day an appeal may be filed: `windowDays` after the list reached the agency. The
+ * window runs to the end of that day, as a notice's "X月X日前" is read, not to the clock time it opened.
+ */
+export function appealLastDay(openedAt: Date, windowDays: number): string {
+  return beijingDate(new Date(openedAt.getTime() + windowDays * DAY_MS));
+}
 
 export async function fileAppealAgainstEntry(tx: Tx, actor: Actor, entryId: number, reason: string, now: Date, windowDays: number) {
   requireRole(actor, ["officer", "head"], "提出申诉（申诉由单位目标办或单位主要负责人提出）");
@@ -17,8 +26,7 @@ export async function fileAppealAgainstEntry(tx: Tx, actor: Actor, entryId: numb
   if (entry.list.agencyId !== actor.agencyId) throw new ForbiddenError(`负面清单条目 ${entryId} 不属于本单位，不能申诉。`);
   if (entry.status !== "active") throw new StateError(`负面清单条目 ${entryId} 已撤销，无需申诉。`);
   const openedAt = entry.list.notifiedAt ?? entry.list.computedAt;
-  const closesAt = new Date(openedAt.getTime() + windowDays * DAY_MS);
-  if (now > closesAt) {
+  if (beijingDate(now) > appealLastDay(openedAt, windowDays)) {
     throw new StateError(`负面清单条目 ${entryId} 的申诉期（清单送达后 ${windowDays} 日内）已过，不能再申诉。如有疑问，请通过“沟通”联系目标办。`);
   }
   const pending = await tx.appeal.findFirst({ where: { negativeEntryId: entryId, status: "pending" } });

@@ -55,7 +55,7 @@ describe("appeals through the outbox", () => {
     clock.set(at("2026-04-07", "08:31"));
     const got = await deliveredTo("fgw_head");
     expect(got.map((r) => r.kind)).toEqual(["markdown", "card"]);
-    expect(texts(got)[0]).toContain("请于 4月22日 前申诉");
+    expect(texts(got)[0]).toContain("请于 4月22日（含）前申诉");
   });
 
   it("accepts an appeal inside the window and tells the office", async () => {
@@ -67,13 +67,13 @@ describe("appeals through the outbox", () => {
 
   it("takes an appeal from the card the head received, up to the last minute of the window", async () => {
     const card = sender.delivered.find((c) => c.recipient === "fgw_head" && c.reply.kind === "card")!.reply as CardReply;
-    clock.set(at("2026-04-22", "08:29"));
+    clock.set(at("2026-04-22", "23:59"));
     expect(await chat.click("fgw_head", card.card.key, `entry-${entries[1]}`)).toContain(`请写明对“${entries[1]}”的申诉理由`);
     expect(await chat.say("fgw_head", "该目标因上级文件调整顺延，已报备")).toContain("申诉已提交（申诉号 2）");
   });
 
   it("refuses an appeal once the window has closed", async () => {
-    clock.set(at("2026-04-22", "08:31"));
+    clock.set(at("2026-04-23", "00:01"));
     const reply = await chat.say("fgw_head", `申诉 ${entries[2]} 该节点已于3月30日完成`);
     expect(reply).toBe(`负面清单条目 ${entries[2]} 的申诉期（清单送达后 15 日内）已过，不能再申诉。如有疑问，请通过“沟通”联系目标办。`);
     expect(await db.appeal.count()).toBe(2);

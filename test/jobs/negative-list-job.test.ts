@@ -83,7 +83,7 @@ describe("the quarterly negative list job", () => {
     expect(forA.every((r) => r.mandatory && r.userId === people.fgw_head && r.recipient === "fgw_head")).toBe(true);
     const list = payload(forA[0]) as MarkdownReply;
     expect(list.text).toContain("共 2 项，合计 -1 分");
-    expect(list.text).toContain("请于 4月22日 前申诉");
+    expect(list.text).toContain("请于 4月22日（含）前申诉");
     const card = payload(forA[1]) as CardReply;
     const entries = await db.negativeListEntry.findMany({ where: { list: { agencyId: ids.A, period: "2026Q1" } }, orderBy: { id: "asc" } });
     expect(card.card.actions.map((a) => a.command)).toEqual(entries.map((e) => `申诉 ${e.id}`));
