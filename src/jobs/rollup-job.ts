@@ -54,13 +54,16 @@ export async function planRollups(tx: Tx, deps: Pick<JobDeps, "settings" | "work
 export async function runRollups(deps: JobDeps, today: string, _ctx: JobContext<object>): Promise<RollupSummary> {
   const now = deps.clock.now();
   const notBefore = nextDeliveryTime(now, deps.sendWindow, deps.workingDays.isWorkingDay);
-  return deps.db.$transaction(
-    async (tx) => {
-      const { windows, plan } = await planRollups(tx, deps, today, now);
-      let queued = 0;
-      for (const p of plan) if (await enqueue(tx, p.userId, p.reply, { key: p.key, now, notBefore })) queued++;
-      return { day: today, windows, queued };
-    },
-    { timeout: 60_000 },
-  );
+  // Planned outside any transaction: SQLite has one writer, and chat events must not wait on reads.
+  const { windows, plan } = await planRollups(deps.db, deps, today, now);
+  let queued = 0;
+  for (let i = 0; i < plan.length; i += CHUNK) {
+    await deps.db.$transaction(async (tx) => {
+      for (const p of plan.slice(i, i + CHUNK)) if (await enqueue(tx, p.userId, p.reply, { key: p.key, now, notBefore })) queued++;
+    });
+  }
+  return { day: today, windows, queued };
 }
+
+/** Messages per transaction: short write locks; a re-run skips keys already queued. */
+const CHUNK = 50;
