@@ -10,6 +10,7 @@ import { errorBoundary } from "./http/error-boundary.js";
 import { healthRoutes } from "./http/health.js";
 import { boardRoutes } from "./http/board-routes.js";
 import { createChannels, type Channels } from "./channels/index.js";
+import { ReplyOutbox } from "./outbox/replies.js";
 
 export interface AppDeps {
   settings: Settings;
@@ -22,6 +23,8 @@ export interface App {
   koa: Koa;
   core: ConversationCore;
   channels: Channels;
+  /** Replies that go through the outbox; connect its flush to the outbox worker once it runs. */
+  replies: ReplyOutbox;
 }
 
 /**
@@ -30,7 +33,8 @@ export interface App {
  */
 export function createApp(deps: AppDeps): App {
   const core = createCore(deps);
-  const channels = createChannels({ ...deps, handle: (ev) => core.handle(ev) });
+  const replies = new ReplyOutbox(deps.db, deps.clock);
+  const channels = createChannels({ ...deps, handle: (ev) => core.handle(ev), replies });
   const koa = new Koa({ proxy: true });
   koa.use(errorBoundary(deps.log));
   const router = new Router();
@@ -43,5 +47,5 @@ export function createApp(deps: AppDeps): App {
     wecom: wecomEnabled(deps.settings) ? "mounted at /wecom/callback" : "not configured (WECOM_* unset)",
     dingtalk: dingtalkEnabled(deps.settings) ? "mounted at /dingtalk/callback and /dingtalk/card" : "not configured (DINGTALK_* unset)",
   });
-  return { koa, core, channels };
+  return { koa, core, channels, replies };
 }

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const db = await createDb(settings.DATABASE_URL);
   const app = createApp({ settings, db, clock: systemClock, log });
   const background = startBackground({ settings, db, clock: systemClock, log, senders: app.channels.senders });
+  app.replies.onFlush(() => background.flush());
   const server = createServer(app.koa.callback());
   server.listen(settings.PORT, settings.HOST, () => {
     const address = server.address();

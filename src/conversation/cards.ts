@@ -11,6 +11,8 @@ export function newCardKey(purpose: string): string {
 export async function rememberCards(tx: Tx, platform: string, userId: number | null, replies: Reply[]): Promise<void> {
   for (const r of replies) {
     if (r.kind !== "card") continue;
+    // A card the core already recorded can pass again on its way out through the outbox.
+    if (await tx.cardInstance.findUnique({ where: { cardKey: r.card.key }, select: { id: true } })) continue;
     await tx.cardInstance.create({
       data: { platform, cardKey: r.card.key, userId, purpose: r.card.key.split("-")[0], context: JSON.stringify(r.card) },
     });

@@ -20,11 +20,11 @@ export interface BackgroundDeps {
  * SCHEDULER_ENABLED=false the jobs do not run here (run them with `npm run job`, or on another
  * instance), but the outbox still delivers: replies to appeals and 绩效沟通 must not wait for a timer.
  */
-export function startBackground(deps: BackgroundDeps): { stop(): Promise<void> } {
+export function startBackground(deps: BackgroundDeps): { stop(): Promise<void>; flush(): Promise<unknown> } {
   const log = deps.log.child({ component: "background" });
   if (!deps.settings.SCHEDULER_ENABLED) log.info({ msg: "scheduled jobs disabled (SCHEDULER_ENABLED=false); the outbox worker still runs" });
   const worker = new OutboxWorker({ db: deps.db, senders: deps.senders, clock: deps.clock, log, leaseMs: deps.settings.OUTBOX_LEASE_SECONDS * 1000 });
   const jobDeps = createJobDeps({ db: deps.db, settings: deps.settings, clock: deps.clock, log });
   const scheduler = startScheduler(jobDeps, worker, { jobs: deps.settings.SCHEDULER_ENABLED });
-  return { stop: () => scheduler.stop() };
+  return { stop: () => scheduler.stop(), flush: () => worker.drainOnce() };
 }

@@ -10,6 +10,8 @@ export interface EnqueueOptions {
   now?: Date;
   /** Earliest send time (quiet hours). */
   notBefore?: Date;
+  /** Send on this platform (a reply goes back where the question came from); default: preference order. */
+  platform?: string;
 }
 
 /** Platforms in order of preference when a user is bound on more than one. */
@@ -22,7 +24,7 @@ const PREFERENCE = ["wecom", "dingtalk", "console"];
 export async function enqueue(tx: Tx, userId: number, reply: Reply, opts: EnqueueOptions): Promise<boolean> {
   const existing = await tx.outboxMessage.findUnique({ where: { idempotencyKey: opts.key }, select: { id: true } });
   if (existing) return false;
-  const identities = await tx.platformIdentity.findMany({ where: { userId } });
+  const identities = await tx.platformIdentity.findMany({ where: { userId, ...(opts.platform ? { platform: opts.platform } : {}) } });
   identities.sort((a, b) => PREFERENCE.indexOf(a.platform) - PREFERENCE.indexOf(b.platform));
   const identity = identities[0];
   const now = opts.now ?? new Date();
