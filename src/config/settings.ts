@@ -31,6 +31,8 @@ const schema = z.object({
   APPEAL_WINDOW_DAYS: z.coerce.number().int().positive().default(15),
   DIALOG_TTL_MINUTES: z.coerce.number().int().positive().default(30),
   RULES_DIR: z.string().default("rules"),
+  /** Folder where evidence files sent with reports (佐证材料) are kept. */
+  EVIDENCE_DIR: z.string().default("data/evidence"),
 
   SCHEDULER_ENABLED: z
     .enum(["true", "false"])

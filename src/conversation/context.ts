@@ -14,6 +14,7 @@ export interface ConversationSettings {
   publicBaseUrl: string;
   linkSecret: string;
   boardLinkTtlHours: number;
+  evidenceDir: string;
   /** When a push queued now may go out: the next moment inside QUIET_HOURS on a working day. */
   deliveryTime(now: Date): Date;
 }

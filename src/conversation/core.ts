@@ -44,12 +44,12 @@ export class ConversationCore {
     }
     const now = this.clock.now();
     // File contents are fetched before the transaction (a slow download must not hold the write
-    // lock), and only for the office, the one role that may send files: nobody else triggers a download.
+    // lock), and only for roles that may send files (the office's imports, reporters' evidence).
     let file: { fileName: string; content: Buffer } | null = null;
     if (event.body.type === "file") {
       const sender = await resolveActor(this.db, event.platform, event.senderId);
-      const mayImport = typeof sender === "object" && sender?.role === "office";
-      file = { fileName: event.body.fileName, content: mayImport ? await event.body.fetch() : Buffer.alloc(0) };
+      const maySend = typeof sender === "object" && sender !== null && ["office", "officer", "staff"].includes(sender.role);
+      file = { fileName: event.body.fileName, content: maySend ? await event.body.fetch() : Buffer.alloc(0) };
     }
     try {
       return await this.db.$transaction(

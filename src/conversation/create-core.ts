@@ -26,6 +26,7 @@ export function conversationSettings(s: Settings): ConversationSettings {
     publicBaseUrl: s.PUBLIC_BASE_URL,
     linkSecret: s.LINK_SECRET ?? PROCESS_LINK_SECRET,
     boardLinkTtlHours: s.BOARD_LINK_TTL_HOURS,
+    evidenceDir: s.EVIDENCE_DIR,
     deliveryTime: (now) => nextDeliveryTime(now, window, workingDays.isWorkingDay),
   };
 }

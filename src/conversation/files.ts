@@ -2,6 +2,27 @@ import { importTargetFile } from "../excel/import-file.js";
 import { addReportSheet, newWorkbook, toBuffer } from "../excel/workbook.js";
 import { beijingDate } from "../domain/calendar.js";
 import type { FileHandler } from "./core.js";
+import type { CommandContext } from "./context.js";
+import { attachFile, latestOwnReport } from "../domain/evidence.js";
+import { NotFoundError } from "../domain/errors.js";
+import { storeEvidenceFile } from "../infra/evidence-store.js";
+
+/** A reporter's file is 佐证材料 for their latest report (§7.3 台账). */
+async function attachEvidenceFile(ctx: CommandContext, file: { fileName: string; content: Buffer }): Promise<void> {
+  if (file.content.length === 0) return ctx.reply(`文件“${file.fileName}”为空，未能保存，请重新发送。`);
+  const report = await latestOwnReport(ctx.tx, ctx.actor, ctx.now).catch((err: unknown) => {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  });
+  if (!report) {
+    return ctx.reply(
+      `已收到文件“${file.fileName}”。通过 Excel 导入目标仅限省目标办使用；如为佐证材料，请先汇报进度（汇报 <目标编号> <进度> <说明>），再发送文件。`,
+    );
+  }
+  const ref = storeEvidenceFile(ctx.settings.evidenceDir, file.fileName, file.content);
+  await attachFile(ctx.tx, report.id, file.fileName, file.content, ref, ctx.now);
+  ctx.reply(`已将“${file.fileName}”作为目标 ${report.target.code} 台账记录 ${report.id} 的佐证材料。`);
+}
 
 /** Problems listed in the chat reply; a longer list also comes back as a workbook. */
 const CHAT_PROBLEMS = 20;
@@ -12,6 +33,7 @@ const CHAT_PROBLEMS = 20;
  * The year is the one named in the file name (“2027年目标任务分解表.xlsx”), else the current one.
  */
 export const handleFile: FileHandler = async (ctx, file) => {
+  if (ctx.actor.role === "staff" || ctx.actor.role === "officer") return attachEvidenceFile(ctx, file);
   if (ctx.actor.role !== "office") {
     return ctx.reply(`已收到文件“${file.fileName}”。通过 Excel 导入目标仅限省目标办使用；汇报进度请发送“汇报 <目标编号> <进度> <说明>”。`);
   }

@@ -65,7 +65,7 @@ describe("a 目标任务分解表 sent to the bot", () => {
   it("is only for the office", async () => {
     await onConsole(w.db, "jtt_officer");
     expect(textOf(await w.sendFile("jtt_officer", provinceFile()))).toBe(
-      "已收到文件“2026年目标任务分解表.xlsx”。通过 Excel 导入目标仅限省目标办使用；汇报进度请发送“汇报 <目标编号> <进度> <说明>”。",
+      "已收到文件“2026年目标任务分解表.xlsx”。通过 Excel 导入目标仅限省目标办使用；如为佐证材料，请先汇报进度（汇报 <目标编号> <进度> <说明>），再发送文件。",
     );
   });
 

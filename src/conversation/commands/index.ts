@@ -12,6 +12,7 @@ import { overdue, query, stats } from "./office.js";
 import { report } from "./report.js";
 import { myTargets, targetDetail } from "./targets.js";
 import { assign, verify } from "./verify-and-assign.js";
+import { evidence } from "./evidence.js";
 
 /** Every chat command, in the order help lists them. Feature modules add theirs here. */
 export function createRegistry(extra: Command[] = []): CommandRegistry {
@@ -21,6 +22,7 @@ export function createRegistry(extra: Command[] = []): CommandRegistry {
     myTargets,
     targetDetail,
     report,
+    evidence,
     ledger,
     negativeList,
     fileAppeal,
