@@ -8,7 +8,7 @@ import { syntheticProvince } from "./synthetic-province.js";
  * Negative-list computation (§2.23) for provinces of growing size, beside a baseline measured in the
  * same run: one SQL GROUP BY over the same milestones, the least work any implementation must do.
  */
-export async function benchNegativeList(sizes = [100, 1000, 3000], targetsPerAgency = 100, repeats = 3): Promise<string> {
+export async function benchNegativeList(sizes = (process.env.BENCH_SIZES ?? "100,1000,3000").split(",").map(Number), targetsPerAgency = 100, repeats = 3): Promise<string> {
   const rules = loadRules(2026);
   const rows: (string | number)[][] = [];
   for (const agencies of sizes) {

@@ -26,33 +26,52 @@ export function milestonePoints(achievedAt: Date | null, dueOn: Date, rules: Yea
   return achievedAt && achievedAt < endOfDueDay ? 0 : rules.negativeList.pointsPerMilestone;
 }
 
-/** Computes (without writing) every agency's list for a quarter; agencies with no entries get an empty list. */
+/**
+ * Computes (without writing) every agency's list for a quarter; agencies with no entries get an empty
+ * list. Two passes: the points need only ids and dates of every milestone due, the wording only the
+ * missed ones' targets — so a large province is not loaded whole.
+ */
 export async function computeNegativeLists(tx: Tx, q: Quarter, rules: YearRules): Promise<ComputedList[]> {
   const { first, last } = quarterRange(q);
-  const milestones = await tx.milestone.findMany({
+  const due = await tx.milestone.findMany({
     where: {
       dueOn: { gte: fromBeijingDate(first), lt: fromBeijingDate(addDays(last, 1)) },
       target: { status: { in: ["issued", "in_progress", "completed", "not_completed"] } },
     },
-    select: { id: true, dueOn: true, achievedAt: true, description: true, quarter: true, target: { select: { id: true, code: true, title: true, agencyId: true } } },
-    orderBy: [{ targetId: "asc" }],
+    select: { id: true, dueOn: true, achievedAt: true },
+    orderBy: [{ targetId: "asc" }, { id: "asc" }],
   });
+  const missed = new Map<number, number>();
+  for (const m of due) {
+    const points = milestonePoints(m.achievedAt, m.dueOn, rules);
+    if (points !== 0) missed.set(m.id, points);
+  }
   const agencies = await tx.agency.findMany({ select: { id: true }, orderBy: { id: "asc" } });
   const byAgency = new Map<number, ComputedList>(agencies.map((a) => [a.id, { agencyId: a.id, entries: [], totalPoints: 0 }]));
-  for (const m of milestones) {
-    const points = milestonePoints(m.achievedAt, m.dueOn, rules);
-    if (points === 0) continue;
-    const list = byAgency.get(m.target.agencyId)!;
-    list.entries.push({
-      targetId: m.target.id,
-      milestoneId: m.id,
-      points,
-      reason: `${m.target.code}「${m.target.title}」第${"一二三四"[m.quarter - 1]}季度节点未按期完成：${m.description}`,
+  const ids = [...missed.keys()];
+  for (let i = 0; i < ids.length; i += DETAIL_CHUNK) {
+    const details = await tx.milestone.findMany({
+      where: { id: { in: ids.slice(i, i + DETAIL_CHUNK) } },
+      select: { id: true, description: true, quarter: true, target: { select: { id: true, code: true, title: true, agencyId: true } } },
+      orderBy: [{ targetId: "asc" }, { id: "asc" }],
     });
-    list.totalPoints += points;
+    for (const m of details) {
+      const points = missed.get(m.id)!;
+      const list = byAgency.get(m.target.agencyId)!;
+      list.entries.push({
+        targetId: m.target.id,
+        milestoneId: m.id,
+        points,
+        reason: `${m.target.code}「${m.target.title}」第${"一二三四"[m.quarter - 1]}季度节点未按期完成：${m.description}`,
+      });
+      list.totalPoints += points;
+    }
   }
   return [...byAgency.values()];
 }
+
+/** Milestones whose wording is read per query: well under SQLite's and PostgreSQL's parameter limits. */
+const DETAIL_CHUNK = 5_000;
 
 /** Stores computed lists; a list already stored for the agency and period is kept as it is. */
 export async function storeNegativeLists(tx: Tx, cycleId: number, q: Quarter, lists: ComputedList[], now: Date) {
