@@ -8,8 +8,8 @@ import { migrateSqlite } from "../src/infra/migrate.js";
  * million rows): `agencies` agencies × `targetsPerAgency` issued targets × 4 quarterly milestones.
  * About one milestone in three is missed, so the negative list has real work to do.
  */
-export function syntheticProvince(agencies: number, targetsPerAgency: number): string {
-  const file = path.resolve("bench/.tmp", `province-${agencies}x${targetsPerAgency}.db`);
+export function syntheticProvince(agencies: number, targetsPerAgency: number, dir = "bench/.tmp"): string {
+  const file = path.resolve(dir, `province-${agencies}x${targetsPerAgency}.db`);
   const url = `file:${file}`;
   if (existsSync(file)) return url;
   migrateSqlite(url);

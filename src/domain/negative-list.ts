@@ -70,8 +70,8 @@ export async function computeNegativeLists(tx: Tx, q: Quarter, rules: YearRules)
   return [...byAgency.values()];
 }
 
-/** Milestones whose wording is read per query: well under SQLite's and PostgreSQL's parameter limits. */
-const DETAIL_CHUNK = 5_000;
+/** Milestones whose wording is read per query: under the SQLite adapter's 999 bound parameters. */
+const DETAIL_CHUNK = 500;
 
 /** Stores computed lists; a list already stored for the agency and period is kept as it is. */
 export async function storeNegativeLists(tx: Tx, cycleId: number, q: Quarter, lists: ComputedList[], now: Date) {
