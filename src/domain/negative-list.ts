@@ -83,21 +83,19 @@ export async function storeNegativeLists(tx: Tx, cycleId: number, q: Quarter, li
       stored.push(existing);
       continue;
     }
-    stored.push(
-      await tx.negativeList.create({
-        data: {
-          agencyId: l.agencyId,
-          cycleId,
-          period,
-          totalPoints: round(l.totalPoints),
-          computedAt: now,
-          entries: { create: l.entries.map((e) => ({ targetId: e.targetId, milestoneId: e.milestoneId, points: e.points, reason: e.reason })) },
-        },
-      }),
-    );
+    const list = await tx.negativeList.create({ data: { agencyId: l.agencyId, cycleId, period, totalPoints: round(l.totalPoints), computedAt: now } });
+    // Batched inserts, each under the SQLite adapter's bound-parameter limit (5 columns × 100 rows).
+    for (let i = 0; i < l.entries.length; i += ENTRY_BATCH) {
+      await tx.negativeListEntry.createMany({
+        data: l.entries.slice(i, i + ENTRY_BATCH).map((e) => ({ listId: list.id, targetId: e.targetId, milestoneId: e.milestoneId, points: e.points, reason: e.reason })),
+      });
+    }
+    stored.push(list);
   }
   return stored;
 }
+
+const ENTRY_BATCH = 100;
 
 export function round(n: number): number {
   return Math.round(n * 100) / 100;
