@@ -1,3 +1,4 @@
+import { isUniqueViolation } from "../infra/db-errors.js";
 import type { Db, Tx } from "../infra/db.js";
 import type { Clock } from "../infra/clock.js";
 import type { Logger } from "../infra/logger.js";
@@ -238,6 +239,3 @@ function withUsage(err: DomainError): string {
   return usage && err.code !== "forbidden" && err.code !== "state" ? `${err.message}\n正确格式：${usage}` : err.message;
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === "object" && err !== null && (err as { code?: string }).code === "P2002";
-}

@@ -1,3 +1,4 @@
+import { isUniqueViolation } from "../infra/db-errors.js";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Clock } from "../infra/clock.js";
@@ -102,6 +103,3 @@ async function claimRun(db: Db, job: string, period: string, owner: string, now:
   return { status: "claimed", run: await db.jobRun.findUniqueOrThrow({ where: { id: existing.id } }), resumed: true };
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === "object" && err !== null && (err as { code?: string }).code === "P2002";
-}

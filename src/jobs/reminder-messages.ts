@@ -1,3 +1,4 @@
+import { ABSENCE_LABEL, type AbsenceKind } from "../domain/absence.js";
 import { chineseDate, daysBetween, weekday } from "../domain/calendar.js";
 import type { ReminderKind } from "./reminder-schedule.js";
 
@@ -27,7 +28,6 @@ export interface ReminderWording {
   withCard: boolean;
 }
 
-const ABSENCE_LABEL: Record<string, string> = { leave: "请假", trip: "出差" };
 
 export function reminderText(kind: ReminderKind, item: ReminderItem, w: ReminderWording): string {
   const what = `目标 ${item.code}「${item.title}」${item.part}`;
@@ -36,7 +36,7 @@ export function reminderText(kind: ReminderKind, item: ReminderItem, w: Reminder
   const howToReport = w.withCard
     ? `请及时汇报进度：汇报 ${item.code} <进度> <说明>，或使用下方卡片。`
     : "请转告责任人及时汇报，或联系本单位目标办代为汇报。";
-  const proxy = w.standingInFor ? `（${w.standingInFor.name}${ABSENCE_LABEL[w.standingInFor.kind] ?? "不在岗"}期间，由您代为接收）` : "";
+  const proxy = w.standingInFor ? `（${w.standingInFor.name}${ABSENCE_LABEL[w.standingInFor.kind as AbsenceKind] ?? "不在岗"}期间，由您代为接收）` : "";
   const whose = w.standingInFor ? `${w.standingInFor.name}负责的` : "您负责的";
   switch (kind) {
     case "ahead":
