@@ -1,3 +1,4 @@
+import { STATE_LABEL } from "../conversation/format.js";
 import type { Tx } from "../infra/db.js";
 import { type AgencyLights, agencyLights } from "../domain/agency-lights.js";
 import { addDays, beijingDate, fromBeijingDate, parsePeriod } from "../domain/calendar.js";
@@ -124,8 +125,6 @@ export async function provinceBoard(tx: Tx, cycle: { id: number; year: number },
   };
 }
 
-const STATE_TEXT = { on_track: "正常推进", late: "已逾期", done: "已完成", not_completed: "未完成" } as const;
-
 export async function agencyBoard(tx: Tx, cycle: { id: number; year: number }, agencyId: number, now: Date, rules: WarningRules): Promise<AgencyBoard | null> {
   const agency = await tx.agency.findUnique({ where: { id: agencyId } });
   if (!agency) return null;
@@ -155,7 +154,7 @@ export async function agencyBoard(tx: Tx, cycle: { id: number; year: number }, a
         light: l.light,
         lightLabel: LIGHT_LABEL[l.light],
         reason: l.reason,
-        state: STATE_TEXT[classifyTarget(t, today)],
+        state: STATE_LABEL[classifyTarget(t, today)],
         owners: t.owners.map((o) => o.user.name).join("、") || "未指定",
         deadline: beijingDate(t.deadline),
         milestones: t.milestones.map((m) => ({
