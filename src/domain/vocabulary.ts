@@ -19,6 +19,11 @@ export const AGENCY_MANAGEMENT = ["direct", "entrusted"] as const;
 export type AgencyManagement = (typeof AGENCY_MANAGEMENT)[number];
 export const AGENCY_MANAGEMENT_LABEL: Record<AgencyManagement, string> = { direct: "直接管理", entrusted: "委托管理" };
 
+/** An agency's 级别: §2.16 opens 创新项目评选 to 直接管理 units and 副厅级以上 委托管理 units. */
+export const AGENCY_LEVELS = ["department", "deputy_department", "division", "deputy_division"] as const;
+export type AgencyLevel = (typeof AGENCY_LEVELS)[number];
+export const AGENCY_LEVEL_LABEL: Record<AgencyLevel, string> = { department: "正厅级", deputy_department: "副厅级", division: "正处级", deputy_division: "副处级" };
+
 /** 机关建设目标 §2.4 / 职能绩效目标 §2.5. */
 export const CATEGORIES = ["institution", "functional"] as const;
 export type Category = (typeof CATEGORIES)[number];

@@ -8,7 +8,8 @@ import type { Tier } from "./vocabulary.js";
  * of the individuals for 不达标, and as a ceiling for 优秀).
  */
 export function quotaFor(tier: Tier, headcount: number | null, rules: EvaluationRules): Quota {
-  const q = rules.individualQuotas[tier];
+  // An agency 不参与等次 has no award: it is given the 无等次 shares.
+  const q = rules.individualQuotas[tier === "excluded" ? "none" : tier];
   const count = (pct: number) => (headcount === null ? null : Math.floor((headcount * Math.round(pct * 100)) / 10_000));
   return {
     excellentPercent: q.excellent,

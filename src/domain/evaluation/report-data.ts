@@ -3,7 +3,7 @@ import { StateError } from "../errors.js";
 import type { YearRules } from "../rules.js";
 import { formatH } from "./hundredths.js";
 import { loadResults, type StoredResult } from "./results-store.js";
-import { TIER_LABEL, TIERS, type Tier } from "./vocabulary.js";
+import { TIER_LABEL, TIERS, type AwardTier } from "./vocabulary.js";
 
 /** What the §9 reports are built from: the stored results, and for each agency its negative lists. */
 export interface ReportData {
@@ -40,11 +40,12 @@ export async function loadReportData(tx: Tx, cycle: { id: number; year: number }
   return { year: cycle.year, results, quotas: rules.evaluation.individualQuotas, negativeLists };
 }
 
-/** Short note on how the tier differs from the position: survey cap, quota passed on, discipline. */
+/** Short note on how the tier differs from the position: 1+6+N, survey cap, quota passed on, discipline. */
 export function adjustmentNote(r: StoredResult): string {
   const d = r.detail;
+  if (d.gradedTier === "excluded") return `不符合“1+6+N”要求（§6.2），不参与等次评定`;
   const notes: string[] = [];
-  const idx = (t: Tier) => TIERS.indexOf(t);
+  const idx = (t: string) => TIERS.indexOf(t as AwardTier);
   if (d.surveyCap && d.dissatisfactionH !== null && idx(d.rankTier) < idx(d.surveyCap)) {
     notes.push(`公众测评不满意度 ${formatH(d.dissatisfactionH)}%，最高评为${TIER_LABEL[d.surveyCap]}`);
   } else if (d.rankTier !== d.gradedTier) {

@@ -35,24 +35,37 @@ const innovationPoints = z.object({
   encouragement: points.default(1.5),
   participated: points.default(1),
   none: points.default(0),
-  ineligible: points.default(1.5),
+  /** 不参评: an agency §2.16 lets apply voluntarily choosing not to; never above 申报未获奖 (refined below). */
+  declined: points.default(0),
 });
 
+/**
+ * 职能绩效 (§6.2, §8.2). Each 初始目标 scores its own weight (the import makes them add up to 50) when
+ * completed; these fields say what an unfinished one, a 动态目标 and an agency below 1+6+N get.
+ */
 const functional = z.object({
-  /** Per functional target not completed at evaluation time (still open counts as not completed). */
-  pointsPerUnfinishedTarget: z.number().max(0).default(-3),
+  /** An unfinished 初始目标: "none" 0 of its weight; "verifiedProgress" weight × the progress a 核查 (§2.17) confirmed. */
+  unfinishedInitialTarget: z.enum(["none", "verifiedProgress"]).default("none"),
+  /** Per 动态目标 (§2.7) not completed; completed ones add nothing (they have no share of the 50). */
+  pointsPerUnfinishedDynamicTarget: z.number().max(0).default(-3),
   /** Target categories whose active negative-list entries are deducted, each within its own category. */
   negativeListCategories: z.array(z.enum(["functional", "institution"])).default(["functional", "institution"]),
+  /** An agency whose year does not meet 1+6+N (§6.2): "refuse" stops 考评; "noTier" scores it but gives no tier. */
+  belowOnePlusSix: z.enum(["refuse", "noTier"]).default("refuse"),
 });
 
 const tiers = z
   .object({
     /** 一等奖: the first floor(n × firstPercent%) agencies in tiering order. */
     firstPercent: percent.default(30),
-    /** 二等奖: the next ones up to floor(n × (first + second)%); everyone else 三等奖. */
+    /** 二等奖: the next ones up to floor(n × (first + second)%). */
     secondPercent: percent.default(50),
+    /** 三等奖: the next ones up to floor(n × (first + second + third)%), the rest 无等次; "rest": all the rest. */
+    thirdPercent: z.union([percent, z.literal("rest")]).default(20),
   })
-  .refine((t) => t.firstPercent + t.secondPercent <= 100, { message: "一等奖与二等奖比例之和不能超过 100" });
+  .refine((t) => t.firstPercent + t.secondPercent + (t.thirdPercent === "rest" ? 0 : t.thirdPercent) <= 100, {
+    message: "一、二、三等奖比例之和不能超过 100",
+  });
 
 const survey = z.object({
   /** Weight of each respondent group (§2.14); only the ratios matter. */
@@ -77,13 +90,13 @@ const survey = z.object({
     })
     .prefault({})
     .refine((w) => SURVEY_DIMENSIONS.some((d) => w[d] > 0), { message: "至少一个测评维度的权重须大于 0" }),
-  /** Highest tier an agency may receive when its 不满意度 reaches `atLeast` percent (§8.3). */
-  caps: z
-    .array(z.object({ atLeast: percent, maxTier: tier }))
-    .default([
-      { atLeast: 10, maxTier: "second" },
-      { atLeast: 20, maxTier: "third" },
-    ]),
+  /**
+   * §8.3 makes 不满意度 "参考之一" of the grade: by default it binds nothing. Listed caps make it binding —
+   * the highest tier an agency may receive when its 不满意度 reaches `atLeast` percent.
+   */
+  caps: z.array(z.object({ atLeast: percent, maxTier: tier })).default([]),
+  /** 公众评议 commissioned to the third party (§2.14, §2.24): assessors may enter the survey results. */
+  enteredByAssessor: z.boolean().default(false),
 });
 
 const discipline = z.object({
@@ -98,6 +111,7 @@ const quota = z
   .object({ excellent: percent, qualified: percent, unqualified: percent })
   .refine((q) => Math.round((q.excellent + q.qualified + q.unqualified) * 100) === 10000, { message: "优秀、达标、不达标比例之和须为 100" });
 
+/** Quotas by award tier; an agency 不参与等次 (below 1+6+N) is given the 无等次 quota. */
 const individualQuotas = z.object({
   first: quota.default({ excellent: 30, qualified: 70, unqualified: 0 }),
   second: quota.default({ excellent: 20, qualified: 80, unqualified: 0 }),
@@ -124,6 +138,9 @@ export const evaluationRulesSchema = z
       if (r.innovationPoints[a] > r.weights.innovation) {
         ctx.addIssue({ code: "custom", path: ["innovationPoints", a], message: `不能超过创新项目评选权重 ${r.weights.innovation}` });
       }
+    }
+    if (r.innovationPoints.declined > r.innovationPoints.participated) {
+      ctx.addIssue({ code: "custom", path: ["innovationPoints", "declined"], message: "不参评的分值不能高于申报未获奖（§2.16 自愿申报，§3 e 创新导向）" });
     }
   });
 

@@ -1,5 +1,7 @@
 import type { EvaluationRules } from "./rules-schema.js";
 import { divRound, formatH, toH } from "./hundredths.js";
+import { functionalLines, initialWeightH, yearOnePlusSix } from "./functional.js";
+import { DECLINE_NOT_OPEN, mayDeclineInnovation } from "./innovation.js";
 import { dissatisfactionH, groupRatesH, surveyCap } from "./survey.js";
 import type { AgencyInputs, AgencyScore, ExplanationLine, LineGroup } from "./types.js";
 import { AWARD_LABEL, INPUT_ITEM_LABEL, PARTY_ITEMS, TIER_LABEL, type ScoredItem } from "./vocabulary.js";
@@ -35,12 +37,15 @@ export function scoreAgency(a: AgencyInputs, rules: EvaluationRules): AgencyScor
   scored("leader_review", "management");
   const innovationWeight = rules.weights.innovation;
   if (a.innovation) {
+    // 不参评 is open only to the agencies §2.16 lets apply voluntarily; anyone else did not apply.
+    const counted = a.innovation.award === "declined" && !mayDeclineInnovation(a) ? "none" : a.innovation.award;
+    const why = counted === a.innovation.award ? "" : `（${DECLINE_NOT_OPEN}，按${AWARD_LABEL.none}计）`;
     lines.push({
       group: "management",
       item: INPUT_ITEM_LABEL.innovation,
       weight: innovationWeight,
-      input: `${AWARD_LABEL[a.innovation.award]}${note(a.innovation.note)}`,
-      pointsH: toH(rules.innovationPoints[a.innovation.award]),
+      input: `${AWARD_LABEL[a.innovation.award]}${why}${note(a.innovation.note)}`,
+      pointsH: toH(rules.innovationPoints[counted]),
       source: a.innovation.ref.text,
     });
   } else {
@@ -63,28 +68,10 @@ export function scoreAgency(a: AgencyInputs, rules: EvaluationRules): AgencyScor
   }
   capCategory(lines, ["party", "management", "institution_process"], "institution_process", "机关建设");
 
-  // 职能绩效 (§6.2, §8.2): full weight when every issued target is completed; each target not completed
-  // and each active negative-list entry (§2.23) deducts, never below zero for the category.
+  // 职能绩效 (§6.2, §8.2): each target by its own weight, then the active negative-list entries (§2.23);
+  // never below zero for the category.
   const targets = a.functionalTargets;
-  const unfinished = targets.filter((t) => t.status !== "completed");
-  lines.push({
-    group: "functional",
-    item: "职能绩效目标",
-    weight: rules.weights.functional,
-    input: `已下达 ${targets.length} 项，完成 ${targets.length - unfinished.length} 项`,
-    pointsH: toH(rules.weights.functional),
-    source: "目标库（本年度已下达的职能绩效目标）",
-  });
-  for (const t of unfinished) {
-    lines.push({
-      group: "functional",
-      item: `未完成目标 ${t.code}`,
-      weight: null,
-      input: `${t.title}（${t.status === "not_completed" ? "未完成" : "考评时尚未办结，按未完成计"}）`,
-      pointsH: toH(rules.functional.pointsPerUnfinishedTarget),
-      source: `目标 ${t.code}`,
-    });
-  }
+  lines.push(...functionalLines(targets, rules));
   if (deducts.includes("functional")) {
     lines.push(...a.negativeEntries.filter((e) => e.category === "functional").map(entryLine("functional")));
   }
@@ -102,7 +89,7 @@ export function scoreAgency(a: AgencyInputs, rules: EvaluationRules): AgencyScor
         : `不满意度 ${formatH(rateH)}%（${groupRatesH(a.survey, rules).map((g) => `${g.group} ${formatH(g.rateH)}%`).join("，")}）`,
     pointsH: 0,
     source: a.survey.length ? `录入记录 ${a.survey.length} 条` : "—",
-    effect: cap ? `不满意度达到 ${cap.atLeast}%，最高评为${TIER_LABEL[cap.tier]}（§8.3，不计分）` : "作为等次参考，不计分（§8.3）",
+    effect: cap ? `不满意度达到 ${cap.atLeast}%，按年度规则最高评为${TIER_LABEL[cap.tier]}（§8.3，不计分）` : "参考：作为考评等次的参考之一，不计分（§8.3）",
   });
 
   let disciplineLevels = 0;
@@ -137,7 +124,9 @@ export function scoreAgency(a: AgencyInputs, rules: EvaluationRules): AgencyScor
     disciplineLevels,
     headcount: a.headcount?.value ?? null,
     missing,
-    unfinishedTargets: unfinished.length,
+    unfinishedTargets: targets.filter((t) => t.status !== "completed").length,
+    onePlusSixProblems: yearOnePlusSix(targets),
+    initialWeightH: initialWeightH(targets),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   AWARDS,
   DISCIPLINE_WITHDRAWN,
   HEADCOUNT_ITEM,
+  LEGACY_DECLINED,
   SCORED_ITEMS,
   SURVEY_DIMENSIONS,
   SURVEY_GROUPS,
@@ -32,9 +33,10 @@ export async function loadAgencyInputs(tx: Tx, cycleId: number): Promise<AgencyI
 
   const targets = await tx.target.findMany({
     where: { cycleId, category: "functional", status: { in: ISSUED } },
-    select: { agencyId: true, code: true, title: true, status: true },
+    select: { id: true, agencyId: true, code: true, title: true, status: true, weight: true, source: true, managementType: true, documentNo: true },
     orderBy: { code: "asc" },
   });
+  const verified = await verifiedProgress(tx, cycleId);
   const entries = await tx.negativeListEntry.findMany({
     where: { status: "active", list: { cycleId } },
     include: { list: { select: { period: true, agencyId: true } }, target: { select: { code: true, category: true } } },
@@ -44,7 +46,19 @@ export async function loadAgencyInputs(tx: Tx, cycleId: number): Promise<AgencyI
   const byAgency = new Map<number, AgencyInputs>(
     agencies.map((a) => [
       a.id,
-      { agencyId: a.id, code: a.code, name: a.name, shortName: a.shortName, scores: {}, survey: [], discipline: [], functionalTargets: [], negativeEntries: [] },
+      {
+        agencyId: a.id,
+        code: a.code,
+        name: a.name,
+        shortName: a.shortName,
+        managementType: a.managementType,
+        adminLevel: a.adminLevel,
+        scores: {},
+        survey: [],
+        discipline: [],
+        functionalTargets: [],
+        negativeEntries: [],
+      },
     ]),
   );
   for (const r of latest.values()) {
@@ -54,6 +68,8 @@ export async function loadAgencyInputs(tx: Tx, cycleId: number): Promise<AgencyI
     const ref = sourceRef(r);
     if ((SCORED_ITEMS as readonly string[]).includes(r.item) && r.value !== null) {
       a.scores[r.item as ScoredItem] = { value: r.value, note: t.note, ref };
+    } else if (r.item === "innovation" && t.code === LEGACY_DECLINED) {
+      a.innovation = { award: "declined", note: t.note, ref };
     } else if (r.item === "innovation" && (AWARDS as readonly string[]).includes(t.code ?? "")) {
       a.innovation = { award: t.code as Award, note: t.note, ref };
     } else if (r.item === "public_survey" && r.value !== null) {
@@ -67,7 +83,10 @@ export async function loadAgencyInputs(tx: Tx, cycleId: number): Promise<AgencyI
       a.headcount = { value: r.value, ref };
     }
   }
-  for (const t of targets) byAgency.get(t.agencyId)?.functionalTargets.push({ code: t.code, title: t.title, status: t.status });
+  for (const t of targets) {
+    const { id, agencyId, ...rest } = t;
+    byAgency.get(agencyId)?.functionalTargets.push({ ...rest, verifiedProgress: verified.get(id) ?? null });
+  }
   for (const e of entries) {
     const entry: NegativeEntry = {
       id: e.id,
@@ -81,6 +100,31 @@ export async function loadAgencyInputs(tx: Tx, cycleId: number): Promise<AgencyI
   }
   for (const a of byAgency.values()) a.discipline.sort((x, y) => x.recordNo.localeCompare(y.recordNo));
   return [...byAgency.values()];
+}
+
+/**
+ * Per target, the progress a 核查 confirmed (§2.17): when the latest target-level finding is 属实, the
+ * progress of the latest 台账 report made before it; a 不属实 latest finding confirms nothing.
+ */
+async function verifiedProgress(tx: Tx, cycleId: number): Promise<Map<number, number>> {
+  const findings = await tx.verification.findMany({
+    where: { milestoneId: null, target: { cycleId, category: "functional" } },
+    select: { targetId: true, result: true, createdAt: true },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  const latest = new Map<number, (typeof findings)[number]>();
+  for (const f of findings) latest.set(f.targetId, f);
+  const out = new Map<number, number>();
+  for (const f of latest.values()) {
+    if (f.result !== "confirmed") continue;
+    const report = await tx.progressReport.findFirst({
+      where: { targetId: f.targetId, createdAt: { lte: f.createdAt } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      select: { progress: true },
+    });
+    if (report) out.set(f.targetId, report.progress);
+  }
+  return out;
 }
 
 function sourceRef(r: { id: number; source: string; createdAt: Date; enteredBy: { name: string } | null }): SourceRef {

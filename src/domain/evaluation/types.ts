@@ -1,4 +1,4 @@
-import type { Award, ScoredItem, SurveyDimension, SurveyGroup, Tier } from "./vocabulary.js";
+import type { AwardTier, Award, ScoredItem, SurveyDimension, SurveyGroup, Tier } from "./vocabulary.js";
 
 /**
  * What the pure scoring needs about one agency, already loaded from the database (store.ts), and the
@@ -39,6 +39,15 @@ export interface FunctionalTarget {
   title: string;
   /** issued | in_progress | completed | not_completed */
   status: string;
+  /** Points within 职能绩效: the 初始目标 of an agency add up to 50 (§6.2); 动态目标 usually carry 0. */
+  weight: number;
+  /** 1+6+N source (§6.2): poverty | local | superior */
+  source: string | null;
+  /** initial (§2.6) | dynamic (§2.7) */
+  managementType: string;
+  documentNo: string | null;
+  /** Progress (%) as of the latest 属实 target-level 核查 (§2.17), null when none confirmed it. */
+  verifiedProgress: number | null;
 }
 
 export interface NegativeEntry {
@@ -58,6 +67,10 @@ export interface AgencyInputs {
   code: string;
   name: string;
   shortName: string;
+  /** direct | entrusted (§2.16) */
+  managementType: string;
+  /** 级别 code (AGENCY_LEVELS), null when not entered. */
+  adminLevel: string | null;
   scores: Partial<Record<ScoredItem, ScoredInput>>;
   innovation?: { award: Award; note?: string; ref: SourceRef };
   survey: SurveyCell[];
@@ -102,14 +115,18 @@ export interface AgencyScore {
   functionalH: number;
   /** Weighted 不满意度 in hundredths of a percent, null when no survey data was entered. */
   dissatisfactionH: number | null;
-  /** Highest tier allowed by the survey (§8.3), null when no cap applies. */
-  surveyCap: Tier | null;
+  /** Highest tier allowed by the survey (§8.3), null when no cap applies (the default: a reference only). */
+  surveyCap: AwardTier | null;
   /** Tiers the discipline records lower the award by (§6.1 只扣奖不扣分). */
   disciplineLevels: number;
   headcount: number | null;
   /** Inputs not entered, as item labels (they score 0). */
   missing: string[];
   unfinishedTargets: number;
+  /** What the year's functional targets lack for 1+6+N (§6.2); empty when it holds. */
+  onePlusSixProblems: string[];
+  /** Sum of the 初始目标 weights in hundredths (5000 when the set is as imported). */
+  initialWeightH: number;
 }
 
 export interface Quota {
@@ -140,5 +157,6 @@ export interface AgencyResult extends AgencyScore {
 
 export interface ProvinceResult {
   agencies: AgencyResult[];
-  slots: { first: number; second: number; total: number };
+  /** Tier shares by position among the agencies graded (those 不参与等次 left out); third null = all the rest. */
+  slots: { first: number; second: number; third: number | null; total: number };
 }

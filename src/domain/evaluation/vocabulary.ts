@@ -50,8 +50,11 @@ export function findInputItem(word: string): InputItem | null {
   return null;
 }
 
-/** 创新项目评选 results (§2.16: 一、二、三等奖和鼓励奖), plus the cases without an award. */
-export const AWARDS = ["first", "second", "third", "encouragement", "participated", "none", "ineligible"] as const;
+/**
+ * 创新项目评选 results (§2.16: 一、二、三等奖和鼓励奖), plus the cases without an award. "declined" (不参评)
+ * is an agency that §2.16 lets apply voluntarily (直接管理, or 副厅级以上 委托管理) choosing not to.
+ */
+export const AWARDS = ["first", "second", "third", "encouragement", "participated", "none", "declined"] as const;
 export type Award = (typeof AWARDS)[number];
 export const AWARD_LABEL: Record<Award, string> = {
   first: "一等奖",
@@ -60,8 +63,11 @@ export const AWARD_LABEL: Record<Award, string> = {
   encouragement: "鼓励奖",
   participated: "申报未获奖",
   none: "未申报",
-  ineligible: "不参评",
+  declined: "不参评",
 };
+
+/** Code stored before 不参评 was limited to the agencies §2.16 lets opt out; read as "declined". */
+export const LEGACY_DECLINED = "ineligible";
 
 /** 公众评议 respondent groups (§2.14). */
 export const SURVEY_GROUPS = ["npc", "cppcc", "cadres", "enterprises", "public"] as const;
@@ -85,10 +91,15 @@ export const SURVEY_DIMENSION_LABEL: Record<SurveyDimension, string> = {
   integrity: "廉洁自律",
 };
 
-/** Unit award tiers (§2.19), best first; "none" is an agency whose award was lowered below 三等奖. */
+/**
+ * Unit award tiers (§2.19), best first; "none" (无等次) is an agency beyond the 三等奖 share or lowered
+ * below 三等奖 by discipline records.
+ */
 export const TIERS = ["first", "second", "third", "none"] as const;
-export type Tier = (typeof TIERS)[number];
-export const TIER_LABEL: Record<Tier, string> = { first: "一等奖", second: "二等奖", third: "三等奖", none: "无等次" };
+export type AwardTier = (typeof TIERS)[number];
+/** A tier as stored: an award tier, or "excluded" (不参与等次) for an agency below 1+6+N (§6.2). */
+export type Tier = AwardTier | "excluded";
+export const TIER_LABEL: Record<Tier, string> = { first: "一等奖", second: "二等奖", third: "三等奖", none: "无等次", excluded: "不参与等次" };
 
 /** Individual award levels (§2.19). */
 export const INDIVIDUAL_LEVEL_LABEL = { excellent: "优秀", qualified: "达标", unqualified: "不达标" } as const;
