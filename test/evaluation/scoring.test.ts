@@ -3,12 +3,17 @@ import { divRound, formatH } from "../../src/domain/evaluation/hundredths.js";
 import { evaluationRulesSchema } from "../../src/domain/evaluation/rules-schema.js";
 import { scoreAgency } from "../../src/domain/evaluation/score.js";
 import { dissatisfactionH } from "../../src/domain/evaluation/survey.js";
-import type { AgencyInputs } from "../../src/domain/evaluation/types.js";
+import type { AgencyInputs, FunctionalTarget } from "../../src/domain/evaluation/types.js";
 import { PARTY_ITEMS, SURVEY_DIMENSIONS } from "../../src/domain/evaluation/vocabulary.js";
 import { loadRules } from "../../src/domain/rules.js";
 
 const rules = evaluationRulesSchema.parse({});
 const ref = { text: "录入记录 #1" };
+
+/** A functional target of the 1+6 set: FGW-01 脱贫攻坚 weight 8, the others 本级 weight 7 (8 + 6 × 7 = 50). */
+function target(n: number, status = "completed", title = `任务${n}`): FunctionalTarget {
+  return { code: `FGW-0${n}`, title, status, weight: n === 1 ? 8 : 7, source: n === 1 ? "poverty" : "local", managementType: "initial", documentNo: null, verifiedProgress: null };
+}
 
 function agency(overrides: Partial<AgencyInputs> = {}): AgencyInputs {
   return {
@@ -16,11 +21,13 @@ function agency(overrides: Partial<AgencyInputs> = {}): AgencyInputs {
     code: "FGW",
     name: "贵州省发展和改革委员会",
     shortName: "省发改委",
+    managementType: "direct",
+    adminLevel: "department",
     scores: Object.fromEntries([...PARTY_ITEMS, "leader_review", "secondary_review"].map((i) => [i, { value: 100, ref }])),
     innovation: { award: "first", ref },
     survey: [],
     discipline: [],
-    functionalTargets: Array.from({ length: 7 }, (_, i) => ({ code: `FGW-0${i + 1}`, title: `任务${i + 1}`, status: "completed" })),
+    functionalTargets: Array.from({ length: 7 }, (_, i) => target(i + 1)),
     negativeEntries: [],
     ...overrides,
   };
@@ -84,19 +91,15 @@ describe("scoreAgency (§8.1)", () => {
 
   it("scores 创新项目评选 by the award table (§2.16)", () => {
     const points = (award: NonNullable<AgencyInputs["innovation"]>["award"]) => scoreAgency(agency({ innovation: { award, ref } }), rules).managementH;
-    expect([points("first"), points("second"), points("third"), points("encouragement"), points("participated"), points("none"), points("ineligible")]).toEqual(
-      [900, 850, 800, 750, 700, 600, 750],
+    expect([points("first"), points("second"), points("third"), points("encouragement"), points("participated"), points("none"), points("declined")]).toEqual(
+      [900, 850, 800, 750, 700, 600, 600],
     );
   });
 
-  it("deducts unfinished functional targets and active negative-list entries in their own category", () => {
+  it("gives unfinished functional targets none of their weight and deducts active negative-list entries in their own category", () => {
     const s = scoreAgency(
       agency({
-        functionalTargets: [
-          { code: "FGW-01", title: "甲", status: "completed" },
-          { code: "FGW-02", title: "乙", status: "not_completed" },
-          { code: "FGW-03", title: "丙", status: "in_progress" },
-        ],
+        functionalTargets: [target(1, "completed", "甲"), target(2, "not_completed", "乙"), target(3, "in_progress", "丙"), ...[4, 5, 6, 7].map((n) => target(n))],
         negativeEntries: [
           { id: 7, period: "2026Q2", targetCode: "FGW-02", category: "functional", points: -0.5, reason: "节点未完成" },
           { id: 8, period: "2026Q3", targetCode: "FGW-09", category: "institution", points: -0.5, reason: "党建节点未完成" },
@@ -104,28 +107,32 @@ describe("scoreAgency (§8.1)", () => {
       }),
       rules,
     );
-    expect(s.functionalH).toBe(5000 - 300 - 300 - 50);
+    // 50 − 7 (FGW-02) − 7 (FGW-03) − 0.5 (entry #7).
+    expect(s.functionalH).toBe(5000 - 700 - 700 - 50);
     expect(s.institutionH).toBe(5000 - 50);
     expect(s.unfinishedTargets).toBe(2);
-    expect(s.lines.find((l) => l.item === "未完成目标 FGW-03")!.input).toContain("尚未办结，按未完成计");
+    expect(s.lines.find((l) => l.item === "FGW-03 丙")!.input).toContain("尚未办结，按未完成计");
     expect(s.lines.find((l) => l.source === "负面清单条目 #8")!.group).toBe("institution_process");
     expect(sum(s.lines)).toBe(s.totalH);
   });
 
   it("never lets a category fall below zero, and says so on its own line", () => {
-    const targets = Array.from({ length: 20 }, (_, i) => ({ code: `FGW-${i + 10}`, title: "任务", status: "not_completed" }));
-    const s = scoreAgency(agency({ functionalTargets: targets }), rules);
+    // Nothing completed (0) and four active entries (−2): the category gives the −2 back.
+    const entries = [1, 2, 3, 4].map((id) => ({ id, period: "2026Q2", targetCode: "FGW-01", category: "functional" as const, points: -0.5, reason: "节点未完成" }));
+    const s = scoreAgency(agency({ functionalTargets: [1, 2, 3, 4, 5, 6, 7].map((n) => target(n, "not_completed")), negativeEntries: entries }), rules);
     expect(s.functionalH).toBe(0);
-    expect(s.lines.find((l) => l.item === "职能绩效扣分以本类权重为限")!.pointsH).toBe(1000);
+    expect(s.lines.find((l) => l.item === "职能绩效扣分以本类权重为限")!.pointsH).toBe(200);
     expect(sum(s.lines)).toBe(s.totalH);
   });
 
-  it("gives 公众测评 and 讲规矩守纪律 no points, only effects on the tier", () => {
+  it("gives 公众测评 and 讲规矩守纪律 no points, only effects on the tier (the survey's only where the rules list caps)", () => {
     const survey = SURVEY_DIMENSIONS.map((d) => ({ group: "public" as const, dimension: d, rate: 21, ref }));
     const s = scoreAgency(agency({ survey, discipline: [{ recordNo: "D-1", kind: "党纪政务处分", ref }] }), rules);
     expect(s.totalH).toBe(10000);
     expect(s.dissatisfactionH).toBe(2100);
-    expect(s.surveyCap).toBe("third");
+    expect(s.surveyCap).toBeNull();
+    const capped = evaluationRulesSchema.parse({ survey: { caps: [{ atLeast: 10, maxTier: "second" }, { atLeast: 20, maxTier: "third" }] } });
+    expect(scoreAgency(agency({ survey }), capped).surveyCap).toBe("third");
     expect(s.disciplineLevels).toBe(2);
     const reference = s.lines.filter((l) => l.group === "reference");
     expect(reference.every((l) => l.pointsH === 0)).toBe(true);

@@ -5,6 +5,8 @@ import type { AgencyScore } from "../../src/domain/evaluation/types.js";
 import type { Tier } from "../../src/domain/evaluation/vocabulary.js";
 
 const rules = evaluationRulesSchema.parse({});
+/** The survey caps of §8.3 bind only when the rules file lists them. */
+const capped = evaluationRulesSchema.parse({ survey: { caps: [{ atLeast: 10, maxTier: "second" }] } });
 
 function score(code: string, totalH: number, extra: Partial<AgencyScore> = {}): AgencyScore {
   return {
@@ -24,6 +26,8 @@ function score(code: string, totalH: number, extra: Partial<AgencyScore> = {}): 
     headcount: null,
     missing: [],
     unfinishedTargets: 0,
+    onePlusSixProblems: [],
+    initialWeightH: 5000,
     ...extra,
   };
 }
@@ -39,10 +43,10 @@ describe("rankAndTier (§2.19)", () => {
   it("fills 一等奖 30% and 二等奖 50% of the agencies, rounding down, and gives the rest 三等奖", () => {
     const ten = Array.from({ length: 10 }, (_, i) => score(String.fromCharCode(65 + i), 9000 - i * 100));
     const r = rankAndTier(ten, rules);
-    expect(r.slots).toEqual({ first: 3, second: 5, total: 10 });
+    expect(r.slots).toEqual({ first: 3, second: 5, third: 2, total: 10 });
     const count = (t: Tier) => r.agencies.filter((a) => a.tier === t).length;
     expect([count("first"), count("second"), count("third")]).toEqual([3, 5, 2]);
-    expect(rankAndTier(ten.slice(0, 6), rules).slots).toEqual({ first: 1, second: 3, total: 6 });
+    expect(rankAndTier(ten.slice(0, 6), rules).slots).toEqual({ first: 1, second: 3, third: 2, total: 6 });
   });
 
   it("breaks a tie of scores by 职能绩效, then 机关党建, then lower 不满意度", () => {
@@ -60,13 +64,17 @@ describe("rankAndTier (§2.19)", () => {
     expect(rankAndTier([...base.slice(0, 2), g, h], rules).agencies.map((a) => a.code)).toEqual(["A", "B", "H", "G"]);
   });
 
-  it("does not split agencies equal on every key: both get the better tier", () => {
+  it("does not split agencies equal on every key, nor exceed the quota: both get the next tier that holds them", () => {
+    // Four agencies: 一等奖 1, 二等奖 2, 三等奖 1. B takes one 二等奖; C and D do not fit the one left.
     const r = tiers([score("A", 9900), score("B", 9800), score("C", 9500, { functionalH: 4000 }), score("D", 9500, { functionalH: 4000 })]);
-    expect(r).toEqual({ A: "first", B: "second", C: "second", D: "second" });
+    expect(r).toEqual({ A: "first", B: "second", C: "none", D: "none" });
+    const five = tiers([score("A", 9900), score("B", 9800), score("C", 9500, { functionalH: 4000 }), score("D", 9500, { functionalH: 4000 }), score("E", 9000)]);
+    // Five: 一等奖 1, 二等奖 floor(4) − 1 = 3: B, C and D; E the one 三等奖.
+    expect(five).toEqual({ A: "first", B: "second", C: "second", D: "second", E: "third" });
   });
 
-  it("passes a slot on when the survey bars an agency from it (§8.3)", () => {
-    const r = rankAndTier([score("A", 9900, { dissatisfactionH: 1200, surveyCap: "second" }), score("B", 9800), score("C", 9700), score("D", 9600)], rules);
+  it("passes a slot on when a survey cap the rules file turned on bars an agency from it (§8.3)", () => {
+    const r = rankAndTier([score("A", 9900, { dissatisfactionH: 1200, surveyCap: "second" }), score("B", 9800), score("C", 9700), score("D", 9600)], capped);
     const by = Object.fromEntries(r.agencies.map((a) => [a.code, a]));
     expect([by.A.tier, by.B.tier, by.C.tier, by.D.tier]).toEqual(["second", "first", "second", "third"]);
     expect(by.A.rank).toBe(1);
