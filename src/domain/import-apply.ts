@@ -79,7 +79,7 @@ export async function applyImport(tx: Tx, cycle: CycleWindow, dir: Directory, ta
 async function applyAgencies(tx: Tx, dir: Directory, counts: ApplyCounts): Promise<void> {
   for (const a of dir.agencies.values()) {
     if (a.row === undefined || !a.changed) continue;
-    const data = { name: a.name, shortName: a.shortName, managementType: a.managementType };
+    const data = { name: a.name, shortName: a.shortName, managementType: a.managementType, adminLevel: a.adminLevel };
     if (a.id === null) {
       a.id = (await tx.agency.create({ data: { code: a.code, ...data } })).id;
       counts.agenciesCreated += 1;

@@ -2,7 +2,7 @@ import type { Tx } from "../infra/db.js";
 import { RowReader } from "./import-cells.js";
 import type { ImportInput, Problems } from "./import-problems.js";
 import { IMPORT_ROLE_LABEL, type ImportRole } from "./import-sheets.js";
-import { AGENCY_MANAGEMENT_LABEL, ROLE_LABEL, type Role } from "./vocabulary.js";
+import { AGENCY_LEVEL_LABEL, AGENCY_MANAGEMENT_LABEL, ROLE_LABEL, type Role } from "./vocabulary.js";
 
 /**
  * The 单位 and 人员 sheets: agencies (§2.13) and their people, merged with what the database already
@@ -13,6 +13,8 @@ export interface AgencyEntry {
   name: string;
   shortName: string;
   managementType: string;
+  /** 级别 (§2.16), null when never entered. */
+  adminLevel: string | null;
   id: number | null;
   /** Row of the 单位 sheet that defines or updates it. */
   row?: number;
@@ -45,7 +47,7 @@ export async function loadDirectory(tx: Tx): Promise<Directory> {
   const agencies = await tx.agency.findMany({ orderBy: { id: "asc" } });
   const users = await tx.user.findMany({ include: { agency: { select: { code: true } } }, orderBy: { id: "asc" } });
   return {
-    agencies: new Map(agencies.map((a) => [a.code, { code: a.code, name: a.name, shortName: a.shortName, managementType: a.managementType, id: a.id }])),
+    agencies: new Map(agencies.map((a) => [a.code, { code: a.code, name: a.name, shortName: a.shortName, managementType: a.managementType, adminLevel: a.adminLevel, id: a.id }])),
     users: new Map(users.map((u) => [u.account, { account: u.account, name: u.name, role: u.role, agencyCode: u.agency?.code ?? null, active: u.active, id: u.id }])),
     failed: new Set(),
   };
@@ -83,6 +85,7 @@ export function checkAgencies(input: ImportInput, dir: Directory, problems: Prob
     const name = r.text("name", { required: true, max: 60 });
     const shortName = r.text("shortName", { required: true, max: 30 });
     const managementType = r.choice("managementType", AGENCY_MANAGEMENT_LABEL, { required: true });
+    const level = r.choice("adminLevel", AGENCY_LEVEL_LABEL);
     for (const [key, value] of [["code", code], ["name", name], ["shortName", shortName]] as const) {
       const other = seen.get(`${key}:${value}`);
       if (value && other) r.fail(key, `“${value}”与第 ${other} 行重复。`);
@@ -98,8 +101,10 @@ export function checkAgencies(input: ImportInput, dir: Directory, problems: Prob
       continue;
     }
     const existing = dir.agencies.get(code);
-    const changed = !existing || existing.name !== name || existing.shortName !== shortName || existing.managementType !== managementType;
-    dir.agencies.set(code, { code, name, shortName, managementType, id: existing?.id ?? null, row: row.row, changed });
+    // A blank 级别 keeps what the system has, so files made before the column existed change nothing.
+    const adminLevel = level ?? existing?.adminLevel ?? null;
+    const changed = !existing || existing.name !== name || existing.shortName !== shortName || existing.managementType !== managementType || existing.adminLevel !== adminLevel;
+    dir.agencies.set(code, { code, name, shortName, managementType, adminLevel, id: existing?.id ?? null, row: row.row, changed });
   }
 }
 

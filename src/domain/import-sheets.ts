@@ -1,4 +1,5 @@
 import {
+  AGENCY_LEVEL_LABEL,
   AGENCY_MANAGEMENT_LABEL,
   CATEGORY_LABEL,
   INSTITUTION_ITEM_LABEL,
@@ -52,6 +53,13 @@ export const SHEETS: readonly SheetSpec[] = [
       { key: "name", header: "单位全称", required: true, hint: "如 贵州省发展和改革委员会", width: 30 },
       { key: "shortName", header: "单位简称", required: true, hint: "如 省发改委", width: 16 },
       { key: "managementType", header: "管理方式", required: true, choices: Object.values(AGENCY_MANAGEMENT_LABEL), hint: "直接管理 或 委托管理（§2.16）", width: 12 },
+      {
+        key: "adminLevel",
+        header: "级别",
+        choices: Object.values(AGENCY_LEVEL_LABEL),
+        hint: "正厅级、副厅级、正处级 或 副处级；委托管理单位请填写：副厅级以上可自愿申报创新项目评选（§2.16）。不填则保留系统中原有级别",
+        width: 10,
+      },
     ],
   },
   {

@@ -16,6 +16,8 @@ import {
   type NewInput,
   type Parsed,
 } from "../domain/evaluation/input-values.js";
+import { declinedAward } from "../domain/evaluation/input-text.js";
+import { declineRefusal } from "../domain/evaluation/innovation.js";
 import type { EvaluationRules } from "../domain/evaluation/rules-schema.js";
 import { recordInput } from "../domain/evaluation/store.js";
 import { AGENCY_HEADER, DISCIPLINE_HEADERS, NOTE_HEADER, SCORE_HEADERS, SHEET, SURVEY_GROUP_HEADER, SURVEY_HEADERS, cellText, columnLetter } from "./evaluation-sheets.js";
@@ -45,6 +47,8 @@ interface AgencyRef {
   code: string;
   name: string;
   shortName: string;
+  managementType: string;
+  adminLevel: string | null;
 }
 
 /** Problems about the file as a whole rather than a cell. */
@@ -71,6 +75,8 @@ export async function parseEvaluationWorkbook(buffer: Buffer, agencies: AgencyRe
     const key = `${agency.id}|${input.item}|${input.key}`;
     const first = seen.get(key);
     if (first) return problems.push({ sheet, row, column, header, message: `与${first}重复（同一单位同一项目只能填写一次）` });
+    const refusal = declinedAward(input) ? declineRefusal(agency) : null;
+    if (refusal) return problems.push({ sheet, row, column, header, message: refusal });
     seen.set(key, at);
     records.push({ agencyId: agency.id, agencyName: agency.shortName, input, at });
   };
@@ -192,7 +198,7 @@ export async function importEvaluationWorkbook(
   buffer: Buffer,
   opts: { cycleId: number; rules: EvaluationRules; fileName: string; enteredById: number | null; now: Date },
 ): Promise<ImportOutcome> {
-  const agencies = await db.agency.findMany({ select: { id: true, code: true, name: true, shortName: true } });
+  const agencies = await db.agency.findMany({ select: { id: true, code: true, name: true, shortName: true, managementType: true, adminLevel: true } });
   const { records, problems } = await parseEvaluationWorkbook(buffer, agencies, opts.rules);
   if (problems.length) return { ok: false, problems, written: 0, unchanged: 0, agencies: 0 };
   let written = 0;

@@ -1,7 +1,7 @@
 import { beijingDate } from "../domain/calendar.js";
 import ExcelJS from "exceljs";
 import { adjustmentNote, type ReportData } from "../domain/evaluation/report-data.js";
-import { GROUP_LABEL, quotaText, tierLabel } from "../domain/evaluation/describe.js";
+import { GROUP_LABEL, processH, quotaText, tierLabel } from "../domain/evaluation/describe.js";
 import { fromH } from "../domain/evaluation/hundredths.js";
 import type { StoredResult } from "../domain/evaluation/results-store.js";
 import { TIER_LABEL, TIERS } from "../domain/evaluation/vocabulary.js";
@@ -23,7 +23,7 @@ const SCORE_FMT = "0.00";
 export async function memberUnitsReport(data: ReportData): Promise<ReportFile> {
   const wb = workbook();
   const ws = wb.addWorksheet("考评结果");
-  const headers = ["排名", "单位", "管理方式", "总分", "机关建设", "其中：机关党建", "其中：机关管理", "职能绩效", "不满意度(%)", "获奖等次", "等次说明"];
+  const headers = ["排名", "单位", "管理方式", "总分", "机关建设", "其中：机关党建", "其中：机关管理", "其中：过程管理扣分", "职能绩效", "不满意度(%)（参考）", "获奖等次", "等次说明"];
   title(ws, `${data.year}年度省直机关目标绩效考评结果`, headers.length);
   ws.addRow(headers);
   for (const r of data.results) {
@@ -36,21 +36,22 @@ export async function memberUnitsReport(data: ReportData): Promise<ReportFile> {
       fromH(d.institutionH),
       fromH(d.partyH),
       fromH(d.managementH),
+      fromH(processH(d)),
       fromH(d.functionalH),
       d.dissatisfactionH === null ? "未测评" : fromH(d.dissatisfactionH),
       tierLabel(r.tier),
       adjustmentNote(r),
     ]);
   }
-  styleHeader(ws, [8, 30, 12, 10, 10, 12, 12, 10, 12, 10, 40], 2);
-  numberFormat(ws, [4, 5, 6, 7, 8, 9], 3);
-  footnote(ws, "报送省直机关目标绩效管理领导小组成员单位，作为省委、省政府行政决策、资源调整的参考依据之一（DB52/T 第1部分 §9.1）。同分同名次；等次依次按职能绩效、机关党建得分和不满意度排序确定。");
+  styleHeader(ws, [8, 30, 12, 10, 10, 12, 12, 14, 10, 14, 10, 40], 2);
+  numberFormat(ws, [4, 5, 6, 7, 8, 9, 10], 3);
+  footnote(ws, "报送省直机关目标绩效管理领导小组成员单位，作为省委、省政府行政决策、资源调整的参考依据之一（DB52/T 第1部分 §9.1）。机关建设 = 机关党建 + 机关管理 + 过程管理扣分。同分同名次；等次依次按职能绩效、机关党建得分和不满意度排序确定。不满意度作为考评等次的参考之一（§8.3），不计分。");
 
   const summary = wb.addWorksheet("等次汇总");
   summary.addRow(["获奖等次", "单位数", "单位"]);
-  for (const t of TIERS) {
+  for (const t of [...TIERS, "excluded" as const]) {
     const units = data.results.filter((r) => r.tier === t);
-    if (t === "none" && units.length === 0) continue;
+    if ((t === "none" || t === "excluded") && units.length === 0) continue;
     summary.addRow([TIER_LABEL[t], units.length, units.map((u) => u.agency.shortName).join("、")]);
   }
   styleHeader(summary, [12, 10, 80]);
@@ -60,15 +61,16 @@ export async function memberUnitsReport(data: ReportData): Promise<ReportFile> {
 export async function orgDepartmentReport(data: ReportData): Promise<ReportFile> {
   const wb = workbook();
   const ws = wb.addWorksheet("个人获奖比例");
-  const headers = ["单位", "单位获奖等次", "总分", "排名", "优秀比例上限(%)", "达标比例(%)", "不达标比例下限(%)", "参评人数", "优秀名额上限", "不达标名额下限", "说明"];
+  const headers = ["单位", "单位获奖等次", "总分", "排名", "不满意度(%)（参考）", "优秀比例上限(%)", "达标比例(%)", "不达标比例下限(%)", "参评人数", "优秀名额上限", "不达标名额下限", "说明"];
   title(ws, `${data.year}年度省直机关目标绩效考评个人获奖比例`, headers.length);
   ws.addRow(headers);
   for (const r of data.results) {
     const q = r.detail.quota;
-    ws.addRow([r.agency.name, tierLabel(r.tier), r.score, r.rank, q.excellentPercent, q.qualifiedPercent, q.unqualifiedPercent, q.headcount ?? "未录入", q.excellentMax ?? "—", q.unqualifiedMin ?? "—", adjustmentNote(r)]);
+    const survey = r.detail.dissatisfactionH === null ? "未测评" : fromH(r.detail.dissatisfactionH);
+    ws.addRow([r.agency.name, tierLabel(r.tier), r.score, r.rank, survey, q.excellentPercent, q.qualifiedPercent, q.unqualifiedPercent, q.headcount ?? "未录入", q.excellentMax ?? "—", q.unqualifiedMin ?? "—", adjustmentNote(r)]);
   }
-  styleHeader(ws, [30, 12, 10, 8, 14, 12, 16, 10, 12, 14, 40], 2);
-  numberFormat(ws, [3], 3);
+  styleHeader(ws, [30, 12, 10, 8, 14, 14, 12, 16, 10, 12, 14, 40], 2);
+  numberFormat(ws, [3, 5], 3);
   footnote(ws, "报送省委组织部、省公务员局，作为干部任用、个人年度考核、奖励和问责的依据之一（§9.2）。单位获奖等次决定个人获奖比例（§2.19）：优秀不超过上限，不达标不少于下限，名额按参评人数向下取整。");
 
   const rules = wb.addWorksheet("比例规则");
@@ -92,8 +94,9 @@ export async function agencyReport(data: ReportData, r: StoredResult): Promise<R
     ["机关建设", fromH(d.institutionH)],
     ["其中：机关党建", fromH(d.partyH)],
     ["其中：机关管理", fromH(d.managementH)],
+    ["其中：过程管理扣分", fromH(processH(d))],
     ["职能绩效", fromH(d.functionalH)],
-    ["公众测评不满意度", d.dissatisfactionH === null ? "未测评" : `${fromH(d.dissatisfactionH).toFixed(2)}%（等次参考，不计分）`],
+    ["公众测评不满意度", d.dissatisfactionH === null ? "未测评" : `${fromH(d.dissatisfactionH).toFixed(2)}%（参考：作为考评等次的参考之一，不计分，§8.3）`],
     ["个人获奖比例", quotaText(d.quota)],
     ["发布时间", r.publishedAt ? beijingDate(r.publishedAt) : "尚未发布"],
   ];

@@ -3,6 +3,8 @@ import { seesProvince } from "../../domain/actor.js";
 import { ForbiddenError, InputError, NotFoundError, StateError } from "../../domain/errors.js";
 import { explanationMarkdown, resultNotice, tierLabel } from "../../domain/evaluation/describe.js";
 import { formatH } from "../../domain/evaluation/hundredths.js";
+import { declinedAward } from "../../domain/evaluation/input-text.js";
+import { declineRefusal } from "../../domain/evaluation/innovation.js";
 import { describeInput, inputFromWords, itemForm } from "../../domain/evaluation/input-words.js";
 import { loadReportData } from "../../domain/evaluation/report-data.js";
 import { loadResult, loadResults } from "../../domain/evaluation/results-store.js";
@@ -39,14 +41,17 @@ function yearAndWords(input: CommandInput): { year: number | null; words: string
 
 const ITEM_NAMES = INPUT_ITEMS.map((i) => INPUT_ITEM_LABEL[i]).join("、");
 
-/** 考评录入 [年度] <单位> <项目> <值…> [说明]: one correction at a time; bulk input comes by Excel. */
+/**
+ * 考评录入 [年度] <单位> <项目> <值…> [说明]: one correction at a time; bulk input comes by Excel. The
+ * third party enters 公众评议 results only, and only in a year the office commissioned it (§2.14, §2.24).
+ */
 const enterInput: Command = {
   name: "考评录入",
   aliases: ["录入考评"],
   usage: "考评录入 [年度] <单位> <项目> <分值或结果> [说明]",
-  summary: "录入或更正一项考评数据（党建各项、省领导评价、创新项目、二级考评、公众测评、纪律记录）",
+  summary: "录入或更正一项考评数据（党建各项、省领导评价、创新项目、二级考评、公众测评、纪律记录）；第三方机构受委托时录入公众评议结果",
   example: "考评录入 省发改委 思想建设 95 省直机关工委年终抽查结果",
-  roles: ["office"],
+  roles: ["office", "assessor"],
   async run(ctx, input) {
     const first = parseYear(input.words[0]);
     const words = first ? input.words.slice(1) : input.words;
@@ -57,8 +62,11 @@ const enterInput: Command = {
     const agency = await findAgency(ctx.tx, agencyName);
     const cycle = await evaluationCycle(ctx.tx, ctx.now, first);
     const rules = rulesFor(ctx, cycle.year);
+    if (ctx.actor.role === "assessor") assertCommissioned(item, cycle.year, rules);
     if (rest.length === 0) throw new InputError(`请写明${INPUT_ITEM_LABEL[item]}的录入内容。\n格式：考评录入 <单位> ${itemForm(item, rules.evaluation)}`);
     const newInput = inputFromWords(item, rest, rules.evaluation);
+    const refusal = declinedAward(newInput) ? declineRefusal(agency) : null;
+    if (refusal) throw new InputError(refusal);
     const { record, previous, changed } = await recordInput(ctx.tx, newInput, { cycleId: cycle.id, agencyId: agency.id, source: "chat", enteredById: ctx.actor.id, now: ctx.now });
     const what = `${cycle.year} 年度 ${agency.shortName} ${INPUT_ITEM_LABEL[item]}`;
     if (!changed) return ctx.reply(`${what}已是“${describeInput(record)}”（录入记录 #${record.id}），无需重复录入。`);
@@ -66,6 +74,14 @@ const enterInput: Command = {
     ctx.reply(`已录入${what}：${describeInput(record)}（录入记录 #${record.id}${was}）。重新执行“考评 ${cycle.year}”后计入考评结果。`);
   },
 };
+
+/** 公众评议 (§2.14) may be commissioned to the third party (§2.24) in the year's rules file. */
+function assertCommissioned(item: string, year: number, rules: YearRules): void {
+  if (item !== "public_survey") throw new ForbiddenError(`第三方机构只能录入受委托实施的公众评议（${INPUT_ITEM_LABEL.public_survey}）结果。`);
+  if (!rules.evaluation.survey.enteredByAssessor) {
+    throw new ForbiddenError(`目标办尚未委托第三方机构实施 ${year} 年度公众评议（§2.14），暂不能由第三方机构录入。请联系目标办。`);
+  }
+}
 
 function requireYear(input: CommandInput, example: string): number {
   const year = parseYear(input.words[0]);
@@ -86,8 +102,10 @@ const evaluate: Command = {
     const cycle = await evaluationCycle(ctx.tx, ctx.now, year);
     const { province } = await computeEvaluation(ctx.tx, cycle.id, rulesFor(ctx, year));
     const warnings = await evaluationWarnings(ctx.tx, cycle.id, province);
+    const s = province.slots;
+    const third = s.third === null ? "其余三等奖" : `三等奖 ${s.third} 名，其余无等次`;
     return [
-      `将按 ${year} 年度考评规则，对 ${province.agencies.length} 个单位计算考评得分、排名、获奖等次（一等奖 ${province.slots.first} 名、二等奖 ${province.slots.second} 名、其余三等奖）和个人获奖比例，并保存结果。`,
+      `将按 ${year} 年度考评规则，对 ${province.agencies.length} 个单位计算考评得分、排名、获奖等次（一等奖 ${s.first} 名、二等奖 ${s.second} 名、${third}；名额为上限）和个人获奖比例，并保存结果。`,
       ...warnings.map((w) => `· ${w}`),
     ].join("\n");
   },
@@ -95,15 +113,16 @@ const evaluate: Command = {
     const year = requireYear(input, "考评 2026");
     const cycle = await evaluationCycle(ctx.tx, ctx.now, year);
     const { province, summary } = await runEvaluation(ctx.tx, cycle, rulesFor(ctx, year), ctx.now);
-    const rows = province.agencies.map((a) => `| ${a.rank} | ${a.shortName} | ${formatH(a.totalH)} | ${tierLabel(a.tier)} |`);
+    const survey = (h: number | null) => (h === null ? "未测评" : `${formatH(h)}%`);
+    const rows = province.agencies.map((a) => `| ${a.rank} | ${a.shortName} | ${formatH(a.totalH)} | ${survey(a.dissatisfactionH)} | ${tierLabel(a.tier)} |`);
     const republish = summary.republishNeeded.length ? `\n已发布结果有变化的单位：${summary.republishNeeded.join("、")}，请重新发布。` : "";
     ctx.reply({
       kind: "markdown",
       title: `${year}年度考评结果`,
       text: [
         `**${year}年度目标考评结果（${province.agencies.length} 个单位，尚未发布）**`,
-        "| 排名 | 单位 | 得分 | 获奖等次 |",
-        "| --- | --- | --- | --- |",
+        "| 排名 | 单位 | 得分 | 不满意度（参考） | 获奖等次 |",
+        "| --- | --- | --- | --- | --- |",
         ...rows,
         `\n查看明细：考评明细 <单位> ${year}；导出报告：考评报告 ${year} 成员单位|组织部|<单位>；发布：考评发布 ${year}。${republish}`,
       ].join("\n"),

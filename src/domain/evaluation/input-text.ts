@@ -28,3 +28,8 @@ export function decodeInputText(text: string | null): InputText {
   }
   return { note: text };
 }
+
+/** Whether a new 创新项目评选 input declares 不参评 (§2.16), which only some agencies may. */
+export function declinedAward(input: { item: string; text: string | null }): boolean {
+  return input.item === "innovation" && decodeInputText(input.text).code === "declined";
+}

@@ -3,7 +3,7 @@ import { beijingDate } from "../calendar.js";
 import { NotFoundError, StateError } from "../errors.js";
 import type { YearRules } from "../rules.js";
 import { evaluateProvince } from "./evaluate.js";
-import { fromH } from "./hundredths.js";
+import { formatH, fromH } from "./hundredths.js";
 import { loadResults, saveResults } from "./results-store.js";
 import { loadAgencyInputs } from "./store.js";
 import type { ProvinceResult } from "./types.js";
@@ -47,6 +47,14 @@ export async function evaluationWarnings(tx: Tx, cycleId: number, province: Prov
   }
   const open = await tx.target.count({ where: { cycleId, category: "functional", status: { in: ["issued", "in_progress"] } } });
   if (open) warnings.push(`尚有 ${open} 项职能绩效目标未办结，将按未完成计。`);
+  const offWeight = province.agencies.filter((a) => a.initialWeightH > 0 && a.initialWeightH !== 5000);
+  if (offWeight.length) {
+    warnings.push(`以下单位初始职能绩效目标权重合计不是 50 分，将按各目标自身权重计分：${offWeight.map((a) => `${a.shortName}（${formatH(a.initialWeightH)} 分）`).join("、")}。`);
+  }
+  const excluded = province.agencies.filter((a) => a.tier === "excluded");
+  if (excluded.length) {
+    warnings.push(`以下单位不符合“1+6+N”要求（§6.2），不参与等次评定：${excluded.map((a) => `${a.shortName}（${a.onePlusSixProblems.join("；")}）`).join("；")}。`);
+  }
   const published = await tx.evaluationResult.count({ where: { cycleId, publishedAt: { not: null } } });
   if (published) warnings.push(`本年度已有 ${published} 个单位的结果已发布；结果如有变化，需重新发布。`);
   return warnings;
