@@ -61,11 +61,12 @@ describe("考评 and 考评明细", () => {
   it("asks to confirm, warning of missing inputs and targets still open, then stores and lists the results", async () => {
     const { question, answer } = await confirmed("mbb_zhang", "考评 2026");
     expect(question).toContain("对 6 个单位计算考评得分");
-    expect(question).toContain("一等奖 1 名、二等奖 3 名");
+    expect(question).toContain("一等奖 1 名、二等奖 3 名、三等奖 2 名，其余无等次；名额为上限");
     expect(question).toContain("尚有 1 项职能绩效目标未办结，将按未完成计");
-    expect(answer).toContain("| 1 | 省发改委 | 96.00 | 二等奖 |");
-    expect(answer).toContain("| 2 | 省教育厅 | 95.70 | 一等奖 |");
-    expect(answer).toContain("| 6 | 省统计局 | 81.10 | 三等奖 |"); // 75.50 + 驻村 80 → 5.60
+    expect(answer).toContain("| 排名 | 单位 | 得分 | 不满意度（参考） | 获奖等次 |");
+    expect(answer).toContain("| 1 | 省发改委 | 92.00 | 12.00% | 一等奖 |");
+    expect(answer).toContain("| 2 | 省教育厅 | 91.70 | 5.00% | 二等奖 |");
+    expect(answer).toContain("| 6 | 省统计局 | 69.10 | 25.00% | 三等奖 |"); // 63.50 + 驻村 80 → 5.60
     expect(await db.evaluationResult.count()).toBe(6);
   });
 
@@ -73,20 +74,31 @@ describe("考评 and 考评明细", () => {
     expect(await chat.say("mbb_zhang", "考评")).toContain("请写明考评年度");
   });
 
-  it("shows the office any agency's explanation, line by line, adding up to the score", async () => {
+  it("shows the office any agency's explanation, line by line, adding up to the score, with the target lines (§8.2)", async () => {
     const answer = await chat.say("mbb_zhang", "考评明细 省发改委 2026");
-    expect(answer).toContain("总分 96.00 分｜排名第 1 名｜获奖等次：二等奖（尚未发布）");
+    expect(answer).toContain("总分 92.00 分｜排名第 1 名｜获奖等次：一等奖（尚未发布）");
+    expect(answer).toContain("公众测评不满意度 12.00%（参考，不计分，§8.3）");
     expect(answer).toMatch(/1\. 思想建设｜权重 9｜100（满分 100）｜\+9\.00 分｜依据：录入记录 #\d+/);
-    expect(answer).toContain("未完成目标 FGW-03｜");
-    expect(answer).toContain("以上各行得分合计 96.00 分，即总分。");
-    expect(answer).toContain("最高评为二等奖（§8.3）");
+    // §8.2: the target lines, each with its own weight.
+    expect(answer).toContain("FGW-01 省发改委重点任务1｜权重 8｜脱贫攻坚目标；已完成｜+8.00 分");
+    expect(answer).toContain("FGW-03 省发改委重点任务3｜权重 7｜本级目标；未完成，不得分｜0.00 分");
+    expect(answer).toContain("FGW-09 省发改委专项整治任务｜动态目标（黔府办发〔2026〕12号）；已完成，不加分｜0.00 分");
+    expect(answer).toContain("职能绩效（50）：42.00 分");
+    expect(answer).toContain("以上各行得分合计 92.00 分，即总分。");
+  });
+
+  it("adds up 机关建设 from 党建, 管理 and the −0.5 过程管理扣分 in the explanation", async () => {
+    const answer = await chat.say("mbb_zhang", "考评明细 省统计局 2026");
+    // 驻村 entered as 80 above: 党建 27.20 + 5.60 = 32.80; 32.80 + 4.80 − 0.50 = 37.10.
+    expect(answer).toContain("机关建设 37.10 分（党建 32.80，管理 4.80，过程管理扣分 -0.50）");
+    expect(answer).toContain("机关建设·过程管理扣分：-0.50 分");
   });
 
   it("lists every agency's result for the office when no agency is named", async () => {
     const answer = await chat.say("mbb_zhang", "考评明细");
     expect(answer).toContain("2026年度考评结果");
-    expect(answer).toContain("4. 省文物局｜90.80 分｜二等奖（未发布）");
-    expect(answer).toContain("4. 省财政厅｜90.80 分｜三等奖（未发布）");
+    expect(answer).toContain("4. 省文物局｜86.80 分｜二等奖（未发布）");
+    expect(answer).toContain("4. 省财政厅｜86.80 分｜三等奖（未发布）");
   });
 
   it("keeps results from the agency until they are published", async () => {
@@ -102,8 +114,9 @@ describe("考评发布", () => {
     const head = await db.user.findUniqueOrThrow({ where: { account: "fgw_head" } });
     const sent = await db.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: `evaluation:2026:${agencies.FGW.id}:${head.id}` } });
     const text = JSON.parse(sent.payload).text as string;
-    expect(text).toContain("得分 96.00 分");
-    expect(text).toContain("在 6 个单位中排名第 1 名，获评二等奖");
+    expect(text).toContain("得分 92.00 分");
+    expect(text).toContain("在 6 个单位中排名第 1 名，获评一等奖");
+    expect(text).toContain("公众测评不满意度 12.00%（参考，不计分，§8.3）");
     expect(text).toContain("考评申诉 <理由>");
     expect(sent.mandatory).toBe(true);
     expect(await chat.say("mbb_zhang", "考评发布 2026")).toContain("已全部发布");
@@ -111,7 +124,7 @@ describe("考评发布", () => {
 
   it("then lets heads and officers see their own agency's explanation, and only theirs", async () => {
     expect(await chat.say("fgw_head", "考评明细")).toContain("贵州省发展和改革委员会2026年度目标考评明细");
-    expect(await chat.say("fgw_officer", "考评明细 2026")).toContain("以上各行得分合计 96.00 分");
+    expect(await chat.say("fgw_officer", "考评明细 2026")).toContain("以上各行得分合计 92.00 分");
     expect(await chat.say("fgw_head", "考评明细 省教育厅")).toContain("只能查看本单位");
     expect(await chat.say("fgw_staff", "考评明细")).toContain("仅供");
   });
@@ -178,7 +191,7 @@ describe("考评申诉 (§5.3e)", () => {
     await chat.say("mbb_zhang", "考评录入 省财政厅 二级考评 90 申诉更正");
     expect(await chat.say("mbb_zhang", "考评发布 2026")).toContain("请先重新执行“考评 2026”");
     const { answer } = await confirmed("mbb_zhang", "考评 2026");
-    expect(answer).toContain("| 4 | 省财政厅 | 91.10 | 二等奖 |");
+    expect(answer).toContain("| 4 | 省财政厅 | 87.10 | 3.00% | 二等奖 |"); // 86.80 + 二级考评 (90 − 80) × 3% = 87.10
     expect(answer).toContain("已发布结果有变化的单位：");
     await confirmed("mbb_zhang", "考评发布 2026");
     const head = await db.user.findUniqueOrThrow({ where: { account: "czt_head" } });
