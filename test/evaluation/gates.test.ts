@@ -1,9 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSettings } from "../../src/config/settings.js";
 import { createCore } from "../../src/conversation/create-core.js";
+import { evaluationRulesSchema } from "../../src/domain/evaluation/rules-schema.js";
+import { parseEvaluationWorkbook, problemText } from "../../src/excel/evaluation-import.js";
 import { FixedClock } from "../../src/infra/clock.js";
 import type { Db } from "../../src/infra/db.js";
 import { createLogger } from "../../src/infra/logger.js";
@@ -77,6 +80,20 @@ describe("创新项目评选 不参评 (§2.16)", () => {
   it("§2.16: accepts 不参评 for a 直接管理 unit and a 副厅级 委托管理 unit", async () => {
     expect(await chat().say("mbb_zhang", "考评录入 省发改委 创新项目 不参评")).toContain("创新项目评选：不参评");
     expect(await chat().say("mbb_zhang", "考评录入 省文物局 创新项目 不参评")).toContain("创新项目评选：不参评");
+  });
+
+  it("§2.16: the Excel import refuses 不参评 for a 委托管理 unit below 副厅级 in the same words", async () => {
+    const wb = new ExcelJS.Workbook();
+    const scores = wb.addWorksheet("机关建设评分");
+    scores.addRow(["单位", "创新项目评选"]);
+    scores.addRow(["省档案馆", "不参评"]);
+    scores.addRow(["省文物局", "不参评"]);
+    const agencies = await db.agency.findMany();
+    const { records, problems } = await parseEvaluationWorkbook(Buffer.from(await wb.xlsx.writeBuffer()), agencies, evaluationRulesSchema.parse({}));
+    expect(problems.map(problemText)).toEqual([
+      "工作表“机关建设评分”第 2 行 B 列（创新项目评选）：省档案馆为委托管理单位（正处级），不参评仅适用于直接管理单位和副厅级以上委托管理单位（§2.16）。请按实际录入“未申报”或获奖等次。",
+    ]);
+    expect(records.map((r) => r.agencyName)).toEqual(["省文物局"]);
   });
 
   it("§2.16: refuses 不参评 for a 委托管理 unit below 副厅级, saying why", async () => {
