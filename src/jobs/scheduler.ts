@@ -29,7 +29,6 @@ export function startScheduler(deps: JobDeps, worker: OutboxWorker, opts: { jobs
       runNamedJob(deps, name)
         .then((outcome) => {
           log.info({ msg: "scheduled job finished", job: name, outcome: outcome.status });
-          recordJobRun(name, outcome.status);
           // What the job queued goes out now rather than at the next outbox tick.
           if (outcome.status === "succeeded") void worker.drainOnce().catch((err: unknown) => log.error({ msg: "outbox drain failed", err }));
         })

@@ -7,7 +7,6 @@ import type { Clock } from "../infra/clock.js";
 import { isSqliteUrl, sqlitePath, type Db } from "../infra/db.js";
 import type { Logger } from "../infra/logger.js";
 import { runJobOnce, type JobOutcome } from "../jobs/ledger.js";
-import { recordJobRun } from "../metrics/registry.js";
 import { backupSqlite } from "./sqlite-backup.js";
 
 /**
@@ -52,7 +51,6 @@ export function startScheduledBackup(deps: { db: Db; settings: Settings; clock: 
     settings.CRON_BACKUP,
     async () => {
       running = runDailyBackup(deps)
-        .then((outcome) => recordJobRun("backup", outcome.status))
         .catch((err: unknown) => log.error({ msg: "scheduled backup crashed", err }));
       await running;
     },
