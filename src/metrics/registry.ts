@@ -96,6 +96,6 @@ export function isDatabaseError(err: unknown): boolean {
   if (typeof err !== "object" || err === null) return false;
   const name = (err as { name?: string }).name ?? "";
   const code = String((err as { code?: unknown }).code ?? "");
-  // PrismaClientKnownRequestError and friends; SQLITE_BUSY…; PostgreSQL SQLSTATE classes 08 (connection), 53 (resources), 57 (operator intervention), 58 (system).
-  return name.startsWith("PrismaClient") || name === "SqliteError" || /^P\d{4}$/.test(code) || code.startsWith("SQLITE_") || /^(08|53|57|58)[0-9A-Z]{3}$/.test(code);
+  // PrismaClientKnownRequestError and friends; the driver adapter's own error (its SQLSTATE in cause); SQLITE_BUSY…; PostgreSQL SQLSTATE classes 08 (connection), 53 (resources), 57 (operator intervention), 58 (system).
+  return name.startsWith("PrismaClient") || name === "DriverAdapterError" || name === "SqliteError" || /^P\d{4}$/.test(code) || code.startsWith("SQLITE_") || /^(08|53|57|58)[0-9A-Z]{3}$/.test(code);
 }
