@@ -11,6 +11,7 @@ import { healthRoutes } from "./http/health.js";
 import { boardRoutes } from "./http/board-routes.js";
 import { createChannels, type Channels } from "./channels/index.js";
 import { ReplyOutbox } from "./outbox/replies.js";
+import { callbackMetrics, metricsRoutes } from "./metrics/http.js";
 
 export interface AppDeps {
   settings: Settings;
@@ -37,9 +38,11 @@ export function createApp(deps: AppDeps): App {
   const channels = createChannels({ ...deps, handle: (ev) => core.handle(ev), replies });
   const koa = new Koa({ proxy: true });
   koa.use(errorBoundary(deps.log));
+  koa.use(callbackMetrics());
   const router = new Router();
   router.use(healthRoutes(deps.db, deps.clock).routes());
   router.use(boardRoutes(deps).routes());
+  if (deps.settings.METRICS_TOKEN) router.use(metricsRoutes({ db: deps.db, clock: deps.clock, token: deps.settings.METRICS_TOKEN }).routes());
   for (const routes of channels.routes) router.use(routes.routes(), routes.allowedMethods());
   koa.use(router.routes()).use(router.allowedMethods());
   deps.log.info({

@@ -7,8 +7,9 @@ import { createDb } from "./infra/db.js";
 import { createLogger } from "./infra/logger.js";
 import { migrate } from "./infra/migrate.js";
 import { startBackground } from "./jobs/background.js";
+import { markServerRunning, type ServerMarker } from "./ops/server-marker.js";
 
-/** `npm start`: validate settings, apply migrations, serve HTTP, start the scheduler and outbox. */
+/** `npm start` (tsx) and `npm run start:prod` (compiled, plain node): validate settings, apply migrations, serve HTTP, start the scheduler and outbox. */
 async function main(): Promise<void> {
   let settings;
   try {
@@ -28,9 +29,13 @@ async function main(): Promise<void> {
   const background = startBackground({ settings, db, clock: systemClock, log, senders: app.channels.senders });
   app.replies.onFlush(() => background.flush());
   const server = createServer(app.koa.callback());
+  let marker: ServerMarker | undefined;
   server.listen(settings.PORT, settings.HOST, () => {
     const address = server.address();
-    log.info({ msg: "listening", port: typeof address === "object" && address ? address.port : settings.PORT });
+    const port = typeof address === "object" && address ? address.port : settings.PORT;
+    // Tells `npm run cli -- restore` that this database is in use.
+    marker = markServerRunning(settings.DATABASE_URL, port);
+    log.info({ msg: "listening", port });
     void app.channels.start();
   });
   const stop = async (signal: string) => {
@@ -39,6 +44,7 @@ async function main(): Promise<void> {
     server.close();
     await app.channels.drain();
     await db.$disconnect();
+    marker?.remove();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));

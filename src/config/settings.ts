@@ -43,6 +43,13 @@ const schema = z.object({
   CRON_OUTBOX: cronExpr.default("*/10 * * * * *"),
   /** Seconds an outbox claim holds; a row still "sending" after that (its worker died) is sent again. */
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** Folder of the daily SQLite backup; empty (the default) turns the scheduled backup off. */
+  BACKUP_DIR: optional,
+  /** Daily backup files kept in BACKUP_DIR; older ones are deleted after each backup. */
+  BACKUP_KEEP: z.coerce.number().int().min(1).default(7),
+  CRON_BACKUP: cronExpr.default("30 2 * * *"),
+  /** Bearer token for GET /metrics (Prometheus); unset, the endpoint is not served. */
+  METRICS_TOKEN: optional,
   REMINDER_DAYS_AHEAD: z
     .string()
     .default("7,3,1")

@@ -13,6 +13,7 @@ import type { InboundEvent } from "./event.js";
 import { resolveActor } from "./identity.js";
 import type { CommandRegistry } from "./registry.js";
 import { text, type Card, type Reply } from "./reply.js";
+import { noteDuplicate, recordCommand, recordIfDatabaseError } from "../metrics/registry.js";
 
 const CONFIRM_WORDS = new Set(["确认", "确定", "是", "好", "yes", "y"]);
 const CANCEL_WORDS = new Set(["取消", "算了", "不", "否", "退出", "no", "n"]);
@@ -41,6 +42,7 @@ export class ConversationCore {
     const seen = await this.storedReplies(event);
     if (seen) {
       log.info({ msg: "duplicate delivery ignored" });
+      noteDuplicate();
       return seen;
     }
     const now = this.clock.now();
@@ -66,7 +68,10 @@ export class ConversationCore {
         { timeout: 20_000, maxWait: 20_000 },
       );
     } catch (err) {
-      if (isUniqueViolation(err)) return (await this.storedReplies(event)) ?? [];
+      if (isUniqueViolation(err)) {
+        noteDuplicate();
+        return (await this.storedReplies(event)) ?? [];
+      }
       if (err instanceof DomainError) {
         log.info({ msg: "command refused", code: err.code });
         const replies = [text(withUsage(err))];
@@ -74,6 +79,7 @@ export class ConversationCore {
         return replies;
       }
       log.error({ msg: "event failed", err });
+      recordIfDatabaseError("conversation", err);
       return [text("抱歉，系统暂时无法处理您的请求，请稍后再试。如多次出现，请联系目标办。")];
     }
   }
@@ -134,6 +140,7 @@ export class ConversationCore {
 
   async runCommand(ctx: CommandContext, command: Command, input: CommandInput): Promise<void> {
     if (!command.roles.includes(ctx.actor.role)) {
+      recordCommand(command.name, "forbidden");
       throw new ForbiddenError(`“${command.name}”仅供${command.roles.map((r) => ROLE_LABEL[r]).join("、")}使用，您的角色（${ROLE_LABEL[ctx.actor.role]}）不能使用。`);
     }
     try {
@@ -142,8 +149,10 @@ export class ConversationCore {
         return ctx.ask(`${question}\n请回复“确认”执行，或回复“取消”。`, "confirm", { __command: command.name, raw: input.raw });
       }
       await command.run(ctx, input);
+      recordCommand(command.name, "ok");
       this.tagDialog(ctx, command);
     } catch (err) {
+      recordCommand(command.name, err instanceof DomainError ? "refused" : "error");
       if (err instanceof DomainError) (err as DomainError & { usage?: string }).usage ??= command.usage;
       throw err;
     }
@@ -157,6 +166,7 @@ export class ConversationCore {
         }
         ctx.clearDialog = true;
         await command.run(ctx, new CommandInput(String(data.raw ?? "")));
+        recordCommand(command.name, "ok");
       } else if (command.resume) {
         ctx.clearDialog = true;
         await command.resume(ctx, step, data, message);

@@ -1,6 +1,7 @@
 import Router from "@koa/router";
 import type { Clock } from "../infra/clock.js";
 import type { Db } from "../infra/db.js";
+import { recordIfDatabaseError } from "../metrics/registry.js";
 
 /** GET /healthz → 200 with database status, 503 when the database does not answer. */
 export function healthRoutes(db: Db, clock: Clock): Router {
@@ -11,6 +12,7 @@ export function healthRoutes(db: Db, clock: Clock): Router {
       await db.$queryRawUnsafe("SELECT 1");
       ctx.body = { status: "ok", database: { status: "ok", latencyMs: Date.now() - started }, time: clock.now().toISOString() };
     } catch (err) {
+      recordIfDatabaseError("healthz", err);
       ctx.status = 503;
       ctx.body = { status: "degraded", database: { status: "error", error: (err as Error).message } };
     }

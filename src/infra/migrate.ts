@@ -33,6 +33,11 @@ function readMigrations(migrationsDir: string): Migration[] {
     });
 }
 
+/** Names of the migrations this version carries, oldest first. */
+export function committedMigrations(migrationsDir = path.resolve("prisma", "migrations")): string[] {
+  return readMigrations(migrationsDir).map((m) => m.name);
+}
+
 export function migrateSqlite(url: string, migrationsDir = path.resolve("prisma", "migrations")): string[] {
   const file = sqlitePath(url);
   if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

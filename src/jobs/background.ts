@@ -6,6 +6,7 @@ import type { ChannelSender } from "../outbox/sender.js";
 import { OutboxWorker } from "../outbox/worker.js";
 import { createJobDeps } from "./deps.js";
 import { startScheduler } from "./scheduler.js";
+import { startScheduledBackup } from "../ops/scheduled-backup.js";
 
 export interface BackgroundDeps {
   settings: Settings;
@@ -26,5 +27,6 @@ export function startBackground(deps: BackgroundDeps): { stop(): Promise<void>; 
   const worker = new OutboxWorker({ db: deps.db, senders: deps.senders, clock: deps.clock, log, leaseMs: deps.settings.OUTBOX_LEASE_SECONDS * 1000 });
   const jobDeps = createJobDeps({ db: deps.db, settings: deps.settings, clock: deps.clock, log });
   const scheduler = startScheduler(jobDeps, worker, { jobs: deps.settings.SCHEDULER_ENABLED });
-  return { stop: () => scheduler.stop(), flush: () => worker.drainOnce() };
+  const backup = startScheduledBackup({ db: deps.db, settings: deps.settings, clock: deps.clock, log });
+  return { stop: async () => void (await Promise.all([scheduler.stop(), backup.stop()])), flush: () => worker.drainOnce() };
 }

@@ -4,6 +4,7 @@ import { hostname } from "node:os";
 import type { Clock } from "../infra/clock.js";
 import type { Db } from "../infra/db.js";
 import type { Logger } from "../infra/logger.js";
+import { recordJobRun } from "../metrics/registry.js";
 
 /**
  * The job-run ledger: one JobRun row per job and period (unique), so with any number of processes
@@ -38,6 +39,18 @@ export interface LedgerOptions {
 export const DEFAULT_STALE_AFTER_MS = 10 * 60_000;
 
 export async function runJobOnce<C extends object, S>(
+  db: Db,
+  job: string,
+  period: string,
+  fn: (ctx: JobContext<C>) => Promise<S>,
+  opts: LedgerOptions,
+): Promise<JobOutcome<S>> {
+  const outcome = await runClaimed(db, job, period, fn, opts);
+  recordJobRun(job, outcome.status);
+  return outcome;
+}
+
+async function runClaimed<C extends object, S>(
   db: Db,
   job: string,
   period: string,

@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from "node-cron";
 import type { OutboxWorker } from "../outbox/worker.js";
 import type { JobDeps } from "./deps.js";
 import { type JobName, runNamedJob } from "./definitions.js";
+import { recordIfDatabaseError, recordJobRun } from "../metrics/registry.js";
 
 /**
  * node-cron timers in Asia/Shanghai (DESIGN.md §3) from the CRON_* settings. Every instance may run
@@ -31,7 +32,10 @@ export function startScheduler(deps: JobDeps, worker: OutboxWorker, opts: { jobs
           // What the job queued goes out now rather than at the next outbox tick.
           if (outcome.status === "succeeded") void worker.drainOnce().catch((err: unknown) => log.error({ msg: "outbox drain failed", err }));
         })
-        .catch((err: unknown) => log.error({ msg: "scheduled job crashed", job: name, err })),
+        .catch((err: unknown) => {
+          recordJobRun(name, "crashed");
+          log.error({ msg: "scheduled job crashed", job: name, err });
+        }),
     );
   };
   const tasks: ScheduledTask[] = [];
@@ -43,7 +47,12 @@ export function startScheduler(deps: JobDeps, worker: OutboxWorker, opts: { jobs
   }
   tasks.push(
     cron.schedule(settings.CRON_OUTBOX, async () => {
-      await track(worker.drainOnce().catch((err: unknown) => log.error({ msg: "outbox drain failed", err })));
+      await track(
+        worker.drainOnce().catch((err: unknown) => {
+          recordIfDatabaseError("outbox", err);
+          log.error({ msg: "outbox drain failed", err });
+        }),
+      );
     }, options("outbox")),
   );
   log.info({ msg: "scheduler started", timeZone: TIME_ZONE, jobs: opts.jobs ? { reminders: settings.CRON_REMINDERS, negativeList: settings.CRON_NEGATIVE_LIST } : "disabled", outbox: settings.CRON_OUTBOX });

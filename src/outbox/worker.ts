@@ -8,6 +8,7 @@ import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from "./backoff.js";
 import { type PlatformLimits, RateLimiter } from "./rate-limit.js";
 import type { ChannelSender, SendResult } from "./sender.js";
 import { digestReply } from "./calm.js";
+import { recordSend } from "../metrics/registry.js";
 
 /**
  * The durable outbox's sending side (DESIGN.md §3). Rows are claimed one by one with a conditional
@@ -233,6 +234,7 @@ export class OutboxWorker {
       if (giveUp) this.o.log.error({ msg: "outbox message given up (dead); fix the cause, then set its status back to pending to resend", ...log });
       else this.o.log.warn({ msg: "outbox send failed; will retry", ...log });
     }
+    recordSend(row.platform, data.status);
     const written = await this.o.db.outboxMessage.updateMany({ where: mine, data });
     if (written.count !== 1) {
       this.o.log.warn({ msg: "outbox claim expired before the outcome was written; the row belongs to another worker now", id: row.id, key: row.idempotencyKey });
