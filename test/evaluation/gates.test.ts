@@ -118,3 +118,37 @@ describe("公众评议 entered by the third party (§2.14, §2.24)", () => {
     expect(await c.say("dsf_wang", "考评录入 省财政厅 思想建设 90")).toContain("第三方机构只能录入受委托实施的公众评议");
   });
 });
+
+describe("unfinished targets credited by verified completion (§8.2, §2.17), when the rules file says so", () => {
+  it("§2.17: credits the progress confirmed by the latest 属实 finding, and nothing once a later finding is 不属实", async () => {
+    const staff = await db.user.findUniqueOrThrow({ where: { account: "tjj_staff" } });
+    const office = await db.user.findUniqueOrThrow({ where: { account: "mbb_zhang" } });
+    const target = (code: string) => db.target.findFirstOrThrow({ where: { code } });
+    const at = (day: string) => new Date(`${day}T02:00:00Z`);
+    const report = async (code: string, progress: number, day: string) =>
+      db.progressReport.create({ data: { targetId: (await target(code)).id, reporterId: staff.id, progress, note: "进度", channel: "console", createdAt: at(day) } });
+    const finding = async (code: string, result: string, day: string) =>
+      db.verification.create({ data: { targetId: (await target(code)).id, method: "field_check", result, finding: "实地核查", verifierId: office.id, createdAt: at(day) } });
+    // TJJ-01 (weight 8): 60% reported, confirmed; a later 90% nobody confirmed.
+    await report("TJJ-01", 60, "2026-10-10");
+    await finding("TJJ-01", "confirmed", "2026-10-20");
+    await report("TJJ-01", 90, "2026-12-01");
+    // TJJ-02 (weight 7): 50% confirmed, then found 不属实.
+    await report("TJJ-02", 50, "2026-10-10");
+    await finding("TJJ-02", "confirmed", "2026-10-20");
+    await finding("TJJ-02", "not_confirmed", "2026-11-20");
+
+    const c = chat(rulesDir((e) => {
+      e.functional.belowOnePlusSix = "noTier";
+      e.functional.unfinishedInitialTarget = "verifiedProgress";
+    }));
+    await c.say("mbb_zhang", "考评 2026");
+    await c.say("mbb_zhang", "确认");
+    const explained = await c.say("mbb_zhang", "考评明细 省统计局 2026");
+    // TJJ-01: 8 × 60% = 4.80; TJJ-02: 0; TJJ-09 (dynamic, nothing confirmed): −3.
+    expect(explained).toContain("TJJ-01 省统计局重点任务1｜权重 8｜脱贫攻坚目标；未完成，核查属实的完成进度 60%｜+4.80 分");
+    expect(explained).toContain("TJJ-02 省统计局重点任务2｜权重 7｜本级目标；未完成，无核查属实的完成进度，不得分｜0.00 分");
+    // 50 − 8 − 7 − 3 + 4.80 = 36.80.
+    expect(explained).toContain("职能绩效（50）：36.80 分");
+  });
+});
