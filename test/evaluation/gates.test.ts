@@ -65,8 +65,8 @@ describe("考评 and 1+6+N (§6.2)", () => {
     const question = await c.say("mbb_zhang", "考评 2026");
     expect(question).toContain("对 7 个单位计算考评得分");
     expect(question).toContain("以下单位不符合“1+6+N”要求（§6.2），不参与等次评定：省档案馆");
-    // Six agencies are graded: 一等奖 1, 二等奖 3, 三等奖 2, as without the 档案馆.
-    expect(question).toContain("一等奖 1 名、二等奖 3 名、三等奖 2 名");
+    // Six agencies are graded: 一等奖 1, 二等奖 3, 三等奖 1, as without the 档案馆.
+    expect(question).toContain("一等奖 1 名、二等奖 3 名、三等奖 1 名");
     const answer = await c.say("mbb_zhang", "确认");
     // 档案馆: no 机关建设 inputs, both targets completed (25 + 25 = 50).
     expect(answer).toContain("| 7 | 省档案馆 | 50.00 | 未测评 | 不参与等次 |");
