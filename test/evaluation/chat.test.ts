@@ -61,12 +61,12 @@ describe("考评 and 考评明细", () => {
   it("asks to confirm, warning of missing inputs and targets still open, then stores and lists the results", async () => {
     const { question, answer } = await confirmed("mbb_zhang", "考评 2026");
     expect(question).toContain("对 6 个单位计算考评得分");
-    expect(question).toContain("一等奖 1 名、二等奖 3 名、三等奖 2 名，其余无等次；名额为上限");
+    expect(question).toContain("一等奖 1 名、二等奖 3 名、三等奖 1 名，其余无等次；名额为上限");
     expect(question).toContain("尚有 1 项职能绩效目标未办结，将按未完成计");
     expect(answer).toContain("| 排名 | 单位 | 得分 | 不满意度（参考） | 获奖等次 |");
     expect(answer).toContain("| 1 | 省发改委 | 92.00 | 12.00% | 一等奖 |");
     expect(answer).toContain("| 2 | 省教育厅 | 91.70 | 5.00% | 二等奖 |");
-    expect(answer).toContain("| 6 | 省统计局 | 69.10 | 25.00% | 三等奖 |"); // 63.50 + 驻村 80 → 5.60
+    expect(answer).toContain("| 6 | 省统计局 | 69.10 | 25.00% | 无等次 |"); // 63.50 + 驻村 80 → 5.60
     expect(await db.evaluationResult.count()).toBe(6);
   });
 

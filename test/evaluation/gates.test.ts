@@ -65,8 +65,8 @@ describe("考评 and 1+6+N (§6.2)", () => {
     const question = await c.say("mbb_zhang", "考评 2026");
     expect(question).toContain("对 7 个单位计算考评得分");
     expect(question).toContain("以下单位不符合“1+6+N”要求（§6.2），不参与等次评定：省档案馆");
-    // Six agencies are graded: 一等奖 1, 二等奖 3, 三等奖 2, as without the 档案馆.
-    expect(question).toContain("一等奖 1 名、二等奖 3 名、三等奖 2 名");
+    // Six agencies are graded: 一等奖 1, 二等奖 3, 三等奖 1, as without the 档案馆.
+    expect(question).toContain("一等奖 1 名、二等奖 3 名、三等奖 1 名");
     const answer = await c.say("mbb_zhang", "确认");
     // 档案馆: no 机关建设 inputs, both targets completed (25 + 25 = 50).
     expect(answer).toContain("| 7 | 省档案馆 | 50.00 | 未测评 | 不参与等次 |");
@@ -116,5 +116,39 @@ describe("公众评议 entered by the third party (§2.14, §2.24)", () => {
     expect(await c.say("dsf_wang", "考评录入 省财政厅 公众测评 群众 办事效率 3")).toContain("格式：考评录入 <单位> 公众测评 <测评群体> <测评维度> <不满意率%> [说明]");
     expect(await c.say("dsf_wang", "考评录入 省财政厅 公众测评 社会公众 办事效率 120")).toContain("应为 0–100 之间的不满意率");
     expect(await c.say("dsf_wang", "考评录入 省财政厅 思想建设 90")).toContain("第三方机构只能录入受委托实施的公众评议");
+  });
+});
+
+describe("unfinished targets credited by verified completion (§8.2, §2.17), when the rules file says so", () => {
+  it("§2.17: credits the progress confirmed by the latest 属实 finding, and nothing once a later finding is 不属实", async () => {
+    const staff = await db.user.findUniqueOrThrow({ where: { account: "tjj_staff" } });
+    const office = await db.user.findUniqueOrThrow({ where: { account: "mbb_zhang" } });
+    const target = (code: string) => db.target.findFirstOrThrow({ where: { code } });
+    const at = (day: string) => new Date(`${day}T02:00:00Z`);
+    const report = async (code: string, progress: number, day: string) =>
+      db.progressReport.create({ data: { targetId: (await target(code)).id, reporterId: staff.id, progress, note: "进度", channel: "console", createdAt: at(day) } });
+    const finding = async (code: string, result: string, day: string) =>
+      db.verification.create({ data: { targetId: (await target(code)).id, method: "field_check", result, finding: "实地核查", verifierId: office.id, createdAt: at(day) } });
+    // TJJ-01 (weight 8): 60% reported, confirmed; a later 90% nobody confirmed.
+    await report("TJJ-01", 60, "2026-10-10");
+    await finding("TJJ-01", "confirmed", "2026-10-20");
+    await report("TJJ-01", 90, "2026-12-01");
+    // TJJ-02 (weight 7): 50% confirmed, then found 不属实.
+    await report("TJJ-02", 50, "2026-10-10");
+    await finding("TJJ-02", "confirmed", "2026-10-20");
+    await finding("TJJ-02", "not_confirmed", "2026-11-20");
+
+    const c = chat(rulesDir((e) => {
+      e.functional.belowOnePlusSix = "noTier";
+      e.functional.unfinishedInitialTarget = "verifiedProgress";
+    }));
+    await c.say("mbb_zhang", "考评 2026");
+    await c.say("mbb_zhang", "确认");
+    const explained = await c.say("mbb_zhang", "考评明细 省统计局 2026");
+    // TJJ-01: 8 × 60% = 4.80; TJJ-02: 0; TJJ-09 (dynamic, nothing confirmed): −3.
+    expect(explained).toContain("TJJ-01 省统计局重点任务1｜权重 8｜脱贫攻坚目标；未完成，核查属实的完成进度 60%｜+4.80 分");
+    expect(explained).toContain("TJJ-02 省统计局重点任务2｜权重 7｜本级目标；未完成，无核查属实的完成进度，不得分｜0.00 分");
+    // 50 − 8 − 7 − 3 + 4.80 = 36.80.
+    expect(explained).toContain("职能绩效（50）：36.80 分");
   });
 });

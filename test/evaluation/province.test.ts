@@ -44,8 +44,10 @@ async function results() {
  *   TJJ 50 − 8 (-01) − 7 (-02) − 3 (-09 dynamic, unfinished)   = 32.00
  * Totals: FGW 92.00, JYT 91.70, NYT 89.65, SWJ 86.80, CZT 86.80, TJJ 63.50.
  * Tiers (§2.19), six agencies: 一等奖 floor(6 × 30%) = 1, 二等奖 floor(6 × 80%) − 1 = 3, 三等奖
- * floor(6 × 100%) − 4 = 2. SWJ and CZT tie at 86.80; SWJ's 职能绩效 43.00 beats CZT's 42.50, so SWJ takes
- * the last 二等奖. FGW's 不满意度 of 12% is a reference only (§8.3), so FGW keeps 一等奖.
+ * floor(6 × 95%) − 4 = 1, the sixth 无等次. SWJ and CZT tie at 86.80; SWJ's 职能绩效 43.00 beats CZT's
+ * 42.50, so SWJ takes the last 二等奖 and CZT the 三等奖; TJJ (63.50) gets no award. FGW's 不满意度 of
+ * 12% is a reference only (§8.3), so FGW keeps 一等奖. NYT (二等奖 by position) is lowered to 三等奖 by
+ * its discipline record: only its own award changes, so there are two 三等奖 in the end.
  */
 const EXPECTED = {
   FGW: { score: 92, institution: 5000, functional: 4200, rank: 1 },
@@ -122,7 +124,9 @@ describe("考评 of a small province (§8)", () => {
     expect([r.FGW.rank, r.FGW.detail.rankTier, r.FGW.tier, r.FGW.detail.surveyCap]).toEqual([1, "first", "first", null]);
     expect(r.JYT.tier).toBe("second");
     expect(r.FGW.detail.lines.find((l) => l.item === "公众测评")!.effect).toContain("参考");
-    expect(r.TJJ.tier).toBe("third");
+    // §2.19: no guaranteed 三等奖: TJJ is beyond the 三等奖 share.
+    expect(r.TJJ.tier).toBe("none");
+    expect(r.TJJ.detail.tierReasons.join()).toContain("三等奖名额（1 名）已满，未获等次");
   });
 
   it("lowers NYT's award for its discipline record but keeps its score and rank (只扣奖不扣分)", async () => {

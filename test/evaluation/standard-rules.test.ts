@@ -119,13 +119,13 @@ describe("§8.2 职能绩效 by the targets' own weights", () => {
 
 describe("§2.19 tiers never exceed their quota", () => {
   it("§2.19: agencies with no data, all tied, do not get 二等奖 beyond the quota", () => {
-    // Four agencies: 一等奖 floor(1.2) = 1, 二等奖 floor(3.2) − 1 = 2, 三等奖 floor(4) − 3 = 1. The three
-    // agencies with no inputs and nothing completed tie on every key: they fit neither the two 二等奖
-    // slots nor the one 三等奖 slot, so none of them gets a tier rather than all three getting 二等奖.
+    // Four agencies: 一等奖 floor(1.2) = 1, 二等奖 floor(3.2) − 1 = 2, 三等奖 floor(3.8) − 3 = 0. The three
+    // agencies with no inputs and nothing completed tie on every key: they do not fit the two 二等奖
+    // slots, so none of them gets a tier rather than all three getting 二等奖.
     const empty = (code: string) => agency(code, { scores: {}, innovation: undefined, functionalTargets: targets(() => "not_completed") });
     const r = evaluateProvince([agency("AA"), empty("BB"), empty("CC"), empty("DD")], rules);
     const count = (t: string) => r.agencies.filter((a) => a.tier === t).length;
-    expect(r.slots).toMatchObject({ first: 1, second: 2, third: 1 });
+    expect(r.slots).toMatchObject({ first: 1, second: 2, third: 0 });
     expect([count("first"), count("second"), count("third"), count("none")]).toEqual([1, 0, 0, 3]);
     // With every remaining agency a 三等奖 ("rest"), the three share it.
     const rest = evaluationRulesSchema.parse({ tiers: { thirdPercent: "rest" } });
@@ -156,9 +156,9 @@ describe("§8.3 不满意度 is a reference", () => {
   });
 
   it("§8.3: the cap binds only when the rules file turns it on", () => {
-    const capped = evaluationRulesSchema.parse({ survey: { caps: [{ atLeast: 20, maxTier: "third" }] } });
+    const capped = evaluationRulesSchema.parse({ survey: { caps: [{ atLeast: 20, maxTier: "second" }] } });
     const r = evaluateProvince([agency("AA", { survey: survey(25) }), agency("BB", { scores: {} }), agency("CC", { scores: {} }), agency("DD", { scores: {} })], capped);
-    expect(r.agencies.find((x) => x.code === "AA")!.tier).toBe("third");
+    expect(r.agencies.find((x) => x.code === "AA")!.tier).toBe("second");
   });
 });
 

@@ -61,7 +61,7 @@ const tiers = z
     /** 二等奖: the next ones up to floor(n × (first + second)%). */
     secondPercent: percent.default(50),
     /** 三等奖: the next ones up to floor(n × (first + second + third)%), the rest 无等次; "rest": all the rest. */
-    thirdPercent: z.union([percent, z.literal("rest")]).default(20),
+    thirdPercent: z.union([percent, z.literal("rest")]).default(15),
   })
   .refine((t) => t.firstPercent + t.secondPercent + (t.thirdPercent === "rest" ? 0 : t.thirdPercent) <= 100, {
     message: "一、二、三等奖比例之和不能超过 100",
