@@ -73,13 +73,30 @@ async function startProd(): Promise<NonNullable<typeof server>> {
   return { proc, port, out: () => out };
 }
 
-/** `systemctl stop`: SIGTERM to the service's process group, then wait for it to end. */
-async function stopProd(): Promise<number | null> {
+/**
+ * `systemctl stop`: SIGTERM to the service's process group (npm and node), then wait until no process
+ * of the group is left; resolves with what the bot logged on its way out.
+ */
+async function stopProd(): Promise<string> {
   const s = server!;
   server = undefined;
-  const exited = new Promise<number | null>((r) => s.proc.once("exit", (code) => r(code)));
-  process.kill(-s.proc.pid!, "SIGTERM");
-  return exited;
+  const pgid = s.proc.pid!;
+  process.kill(-pgid, "SIGTERM");
+  const deadline = Date.now() + 30_000;
+  while (groupAlive(pgid)) {
+    if (Date.now() > deadline) throw new Error(`the service did not stop:\n${s.out().slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return s.out();
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 beforeAll(async () => {
@@ -123,7 +140,9 @@ describe("README 部署, step by step", () => {
     expect(refused.stderr).toContain("请先停止服务");
 
     expect(fromGuide("sudo systemctl stop jxmb-bot")).toBeTruthy();
-    expect(await stopProd()).toBe(0);
+    const log = await stopProd();
+    expect(log).toContain('"msg":"shutting down"');
+    expect(log).not.toMatch(/"level":(50|60)/);
     const restored = await shell(restoreLine);
     expect(restored.code, restored.stderr).toBe(0);
     expect(restored.stdout).toMatch(/单位 4 个，台账记录 \d+ 条/);
@@ -132,7 +151,7 @@ describe("README 部署, step by step", () => {
     server = await startProd();
     const health = await shell(fromGuide("curl -fsS http://127.0.0.1:3000/healthz", server.port));
     expect(health.code).toBe(0);
-    expect(await stopProd()).toBe(0);
+    expect(await stopProd()).toContain('"msg":"shutting down"');
   }, 180_000);
 
   it("archives the closed year and verifies it, with the tool and with sha256sum", async () => {
