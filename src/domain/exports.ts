@@ -29,7 +29,7 @@ export type LedgerTarget = Awaited<ReturnType<typeof agencyLedger>>[number];
 export async function quarterNegativeLists(tx: Tx, period: string, agencyId?: number) {
   return tx.negativeList.findMany({
     where: { period, ...(agencyId ? { agencyId } : {}) },
-    include: { agency: true, entries: { include: { target: true, milestone: true }, orderBy: { id: "asc" } } },
+    include: { agency: true, entries: { include: { target: true, milestone: true }, orderBy: { seq: "asc" } } },
     orderBy: { agencyId: "asc" },
   });
 }
