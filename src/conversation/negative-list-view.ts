@@ -55,7 +55,7 @@ export function negativeListReplies(list: ListView, appealWindowDays: number, no
 }
 
 /** One button per entry; after `lastDay` the card answers that the window is over and takes no clicks. */
-function appealCard(period: string, entries: { seq: number }[], lastDay: string): Reply {
+export function appealCard(period: string, entries: { seq: number }[], lastDay: string): Reply {
   const q = parsePeriod(period)!;
   return {
     kind: "card",

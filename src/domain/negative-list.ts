@@ -202,3 +202,12 @@ export async function recomputeListTotal(tx: Tx, listId: number) {
   await tx.negativeList.update({ where: { id: listId }, data: { totalPoints: total } });
   return total;
 }
+
+/** The head (一把手) receives the list (§2.23); an agency without one falls back to its 目标办 so the list is not lost. */
+export async function listRecipients(tx: Tx, agencyId: number): Promise<number[]> {
+  for (const role of ["head", "officer"]) {
+    const users = await tx.user.findMany({ where: { agencyId, role, active: true }, select: { id: true }, orderBy: { id: "asc" } });
+    if (users.length) return users.map((u) => u.id);
+  }
+  return [];
+}
