@@ -4,6 +4,7 @@ import { type AgencyLights, agencyLights } from "../domain/agency-lights.js";
 import { addDays, beijingDate, fromBeijingDate, parsePeriod } from "../domain/calendar.js";
 import { LIGHT_LABEL, type Light, type WarningRules, milestoneLight, targetLight } from "../domain/warnings.js";
 import { classifyTarget } from "../domain/targets.js";
+import { completionSource } from "../domain/verification.js";
 import { CLOSED_STATUSES, LIVE_STATUSES } from "../domain/vocabulary.js";
 
 /**
@@ -125,6 +126,12 @@ export async function provinceBoard(tx: Tx, cycle: { id: number; year: number },
   };
 }
 
+/** A completed target says whether a 核查 (§2.17) found it true or it stands as the owner reported it. */
+function stateText(t: Parameters<typeof classifyTarget>[0] & { verifiedAt: Date | null }, today: string): string {
+  const state = classifyTarget(t, today);
+  return state === "done" ? `${STATE_LABEL.done}（${completionSource(t.verifiedAt)}）` : STATE_LABEL[state];
+}
+
 export async function agencyBoard(tx: Tx, cycle: { id: number; year: number }, agencyId: number, now: Date, rules: WarningRules): Promise<AgencyBoard | null> {
   const agency = await tx.agency.findUnique({ where: { id: agencyId } });
   if (!agency) return null;
@@ -154,7 +161,7 @@ export async function agencyBoard(tx: Tx, cycle: { id: number; year: number }, a
         light: l.light,
         lightLabel: LIGHT_LABEL[l.light],
         reason: l.reason,
-        state: STATE_LABEL[classifyTarget(t, today)],
+        state: stateText(t, today),
         owners: t.owners.map((o) => o.user.name).join("、") || "未指定",
         deadline: beijingDate(t.deadline),
         milestones: t.milestones.map((m) => ({
@@ -162,7 +169,7 @@ export async function agencyBoard(tx: Tx, cycle: { id: number; year: number }, a
           due: beijingDate(m.dueOn),
           expected: m.expectedProgress,
           light: milestoneLight(m, t.progress, today, rules).light,
-          status: m.achievedAt ? "已达成" : beijingDate(m.dueOn) < today ? "未按期达成" : beijingDate(m.dueOn) <= addDays(today, rules.milestoneWarningDays) ? "临近到期" : "待完成",
+          status: m.achievedAt ? `已达成（${completionSource(m.verifiedAt)}）` : beijingDate(m.dueOn) < today ? "未按期达成" : beijingDate(m.dueOn) <= addDays(today, rules.milestoneWarningDays) ? "临近到期" : "待完成",
         })),
       };
     }),

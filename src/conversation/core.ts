@@ -5,6 +5,7 @@ import type { Logger } from "../infra/logger.js";
 import type { Actor } from "../domain/actor.js";
 import { DomainError, ForbiddenError } from "../domain/errors.js";
 import { ROLE_LABEL } from "../domain/vocabulary.js";
+import { beijingDate } from "../domain/calendar.js";
 import { actionCommand, rememberCards } from "./cards.js";
 import { CommandInput, type Command } from "./command.js";
 import { CommandContext, type ConversationSettings } from "./context.js";
@@ -187,11 +188,14 @@ export class ConversationCore {
     if (!card || (card.userId !== null && card.userId !== ctx.actor.id)) {
       return ctx.reply("该卡片已失效。请发送文字命令办理，回复“帮助”查看用法。");
     }
+    const model = JSON.parse(card.context) as Card;
+    if (model.openUntil && (card.state !== "open" ? card.result === model.openUntil.closedStatus : beijingDate(ctx.now) > model.openUntil.lastDay)) {
+      return this.closeExpiredCard(ctx, card.id, cardKey, model.openUntil);
+    }
     if (card.state !== "open") {
       ctx.reply({ kind: "card-update", cardKey, status: card.result ?? "已处理" });
       return ctx.reply("该卡片已提交过，不能重复提交。");
     }
-    const model = JSON.parse(card.context) as Card;
     const resolved = actionCommand(model, actionKey, values);
     const matched = resolved ? this.registry.match(resolved.command) : null;
     if (!resolved || !matched) return ctx.reply("请先在卡片上完成选择，再点击提交。");
@@ -211,6 +215,13 @@ export class ConversationCore {
     if (changed.count !== 1) return ctx.reply("该卡片已提交过，不能重复提交。");
     if (finished) ctx.reply({ kind: "card-update", cardKey, status });
     await this.runCommand(ctx, matched.command, new CommandInput(matched.rest));
+  }
+
+  /** A card past its last day says so and closes, in the same transaction as the click's record. */
+  private async closeExpiredCard(ctx: CommandContext, id: number, cardKey: string, until: NonNullable<Card["openUntil"]>): Promise<void> {
+    await ctx.tx.cardInstance.updateMany({ where: { id, state: "open" }, data: { state: "done", result: until.closedStatus, closedAt: ctx.now } });
+    ctx.reply({ kind: "card-update", cardKey, status: until.closedStatus });
+    ctx.reply(until.closedText);
   }
 
   private exactCommand(message: string): { command: Command; rest: string } | null {

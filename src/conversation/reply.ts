@@ -46,6 +46,11 @@ export interface Card {
   /** Single-choice selects; their chosen option ids fill {key} placeholders in action commands. */
   selects?: CardSelect[];
   actions: CardAction[];
+  /**
+   * A card that is only good until a day (an appeal window, §5.3e): from the next Beijing day a click
+   * is answered with `closedText`, the card shows `closedStatus` and takes no more clicks.
+   */
+  openUntil?: { lastDay: string; closedStatus: string; closedText: string };
 }
 
 export interface CardSelect {

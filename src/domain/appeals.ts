@@ -1,9 +1,8 @@
 import type { Tx } from "../infra/db.js";
 import { type Actor, requireRole } from "./actor.js";
-import { ForbiddenError, InputError, NotFoundError, StateError } from "./errors.js";
+import { InputError, NotFoundError, StateError } from "./errors.js";
 import { recomputeListTotal } from "./negative-list.js";
 import { beijingDate } from "./calendar.js";
-import { getVisibleTarget } from "./targets.js";
 
 /** 目标申诉 (§5.3e): an agency appeals a negative-list entry or a target's assessment; the office decides. */
 export const APPEAL_REASON_MIN = 5;
@@ -18,29 +17,17 @@ export function appealLastDay(openedAt: Date, windowDays: number): string {
   return beijingDate(new Date(openedAt.getTime() + windowDays * DAY_MS));
 }
 
-export async function fileAppealAgainstEntry(tx: Tx, actor: Actor, entryId: number, reason: string, now: Date, windowDays: number) {
+/** Files an appeal on a subject resolved by `resolveAppealSubject` (which checked role, window and duplicates). */
+export async function fileAppeal(tx: Tx, actor: Actor, subject: { entryId: number; targetId: number } | { targetId: number }, reason: string, now: Date) {
   requireRole(actor, ["officer", "head"], "提出申诉（申诉由单位目标办或单位主要负责人提出）");
   checkReason(reason);
-  const entry = await tx.negativeListEntry.findUnique({ where: { id: entryId }, include: { list: true, target: true } });
-  if (!entry) throw new NotFoundError(`未找到负面清单条目 ${entryId}。请用“负面清单”查看条目号。`);
-  if (entry.list.agencyId !== actor.agencyId) throw new ForbiddenError(`负面清单条目 ${entryId} 不属于本单位，不能申诉。`);
-  if (entry.status !== "active") throw new StateError(`负面清单条目 ${entryId} 已撤销，无需申诉。`);
-  const openedAt = entry.list.notifiedAt ?? entry.list.computedAt;
-  if (beijingDate(now) > appealLastDay(openedAt, windowDays)) {
-    throw new StateError(`负面清单条目 ${entryId} 的申诉期（清单送达后 ${windowDays} 日内）已过，不能再申诉。如有疑问，请通过“沟通”联系目标办。`);
-  }
-  const pending = await tx.appeal.findFirst({ where: { negativeEntryId: entryId, status: "pending" } });
-  if (pending) throw new StateError(`条目 ${entryId} 已有待受理的申诉（申诉号 ${pending.id}），请等待目标办答复。`);
-  return createAppeal(tx, actor, { subjectType: "negative_entry", negativeEntryId: entryId, targetId: entry.targetId }, reason, now);
-}
-
-export async function fileAppealAgainstTarget(tx: Tx, actor: Actor, cycleId: number, code: string, reason: string, now: Date) {
-  requireRole(actor, ["officer", "head"], "提出申诉（申诉由单位目标办或单位主要负责人提出）");
-  checkReason(reason);
-  const target = await getVisibleTarget(tx, actor, cycleId, code);
-  const pending = await tx.appeal.findFirst({ where: { targetId: target.id, subjectType: "target", status: "pending" } });
-  if (pending) throw new StateError(`目标 ${target.code} 已有待受理的申诉（申诉号 ${pending.id}），请等待目标办答复。`);
-  return createAppeal(tx, actor, { subjectType: "target", targetId: target.id }, reason, now);
+  return createAppeal(
+    tx,
+    actor,
+    "entryId" in subject ? { subjectType: "negative_entry", negativeEntryId: subject.entryId, targetId: subject.targetId } : { subjectType: "target", targetId: subject.targetId },
+    reason,
+    now,
+  );
 }
 
 function checkReason(reason: string): void {
@@ -63,7 +50,7 @@ async function createAppeal(
       filedAt: now,
       events: { create: { actorId: actor.id, action: "filed", note: reason.trim(), at: now } },
     },
-    include: { agency: true, negativeEntry: true, target: true },
+    include: { agency: true, negativeEntry: { include: { list: true } }, target: true },
   });
 }
 
@@ -90,7 +77,7 @@ export async function decideAppeal(tx: Tx, actor: Actor, appealId: number, accep
   }
   const decided = await tx.appeal.findUniqueOrThrow({
     where: { id: appealId },
-    include: { agency: true, filer: true, negativeEntry: true, target: true, events: { orderBy: { at: "asc" } } },
+    include: { agency: true, filer: true, negativeEntry: { include: { list: true } }, target: true, events: { orderBy: { at: "asc" } } },
   });
   return { appeal: decided, restoredPoints };
 }
@@ -98,7 +85,7 @@ export async function decideAppeal(tx: Tx, actor: Actor, appealId: number, accep
 export async function listAppeals(tx: Tx, status?: string) {
   return tx.appeal.findMany({
     where: status ? { status } : {},
-    include: { agency: true, filer: true, negativeEntry: true, target: true, evaluation: { include: { cycle: true } } },
+    include: { agency: true, filer: true, negativeEntry: { include: { list: true } }, target: true, evaluation: { include: { cycle: true } } },
     orderBy: { id: "asc" },
   });
 }

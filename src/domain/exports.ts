@@ -8,7 +8,7 @@ import { CLOSED_STATUSES, LIVE_STATUSES } from "./vocabulary.js";
  * the same thing: an agency's 台账 (§7.3), a quarter's 负面清单 (§2.23), the status board (§7.4).
  */
 
-/** Every issued target of the agency with all its progress records and their evidence, oldest first. */
+/** Every issued target of the agency with all its progress records, their evidence and its 核查 findings (§2.17), oldest first. */
 export async function agencyLedger(tx: Tx, cycleId: number, agencyId: number) {
   return tx.target.findMany({
     where: { cycleId, agencyId, status: { in: [...LIVE_STATUSES, ...CLOSED_STATUSES] } },
@@ -18,6 +18,7 @@ export async function agencyLedger(tx: Tx, cycleId: number, agencyId: number) {
         include: { reporter: true, onBehalfOf: true, evidence: { orderBy: { id: "asc" } }, milestone: true },
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       },
+      verifications: { include: { verifier: true, milestone: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
     },
     orderBy: { code: "asc" },
   });
@@ -29,7 +30,7 @@ export type LedgerTarget = Awaited<ReturnType<typeof agencyLedger>>[number];
 export async function quarterNegativeLists(tx: Tx, period: string, agencyId?: number) {
   return tx.negativeList.findMany({
     where: { period, ...(agencyId ? { agencyId } : {}) },
-    include: { agency: true, entries: { include: { target: true, milestone: true }, orderBy: { id: "asc" } } },
+    include: { agency: true, entries: { include: { target: true, milestone: true }, orderBy: { seq: "asc" } } },
     orderBy: { agencyId: "asc" },
   });
 }

@@ -67,7 +67,8 @@ export async function recordProgress(tx: Tx, actor: Actor, target: TargetDetail,
   const completed = input.progress === 100;
   await tx.target.update({
     where: { id: target.id },
-    data: { progress: input.progress, status: completed ? "completed" : "in_progress", closedAt: completed ? now : null },
+    // A new report is self-reported again until a 核查 finds it true (§2.17).
+    data: { progress: input.progress, status: completed ? "completed" : "in_progress", closedAt: completed ? now : null, verifiedAt: null },
   });
   return { report, milestonesReached: reached, completed };
 }

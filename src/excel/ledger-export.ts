@@ -1,12 +1,14 @@
 import { beijingDate } from "../domain/calendar.js";
 import type { LedgerTarget } from "../domain/exports.js";
-import { PDCA_LABEL, type PdcaStage } from "../domain/vocabulary.js";
+import { completionSource } from "../domain/verification.js";
+import { PDCA_LABEL, VERIFICATION_METHOD_LABEL, type PdcaStage, type VerificationMethod } from "../domain/vocabulary.js";
 import { CHANNEL_LABEL, EVIDENCE_LABEL, QUARTER_TEXT, categoryText, managementText, statusText } from "./labels.js";
 import { addReportSheet, excelDay, excelTime, newWorkbook, toBuffer } from "./workbook.js";
 
 /**
  * An agency's 台账 (§7.3) as a workbook: the targets, every progress record (append-only, corrections
- * shown as the record they correct), and every piece of evidence with its reference and checksum.
+ * shown as the record they correct), every piece of evidence with its reference and checksum, and every
+ * 核查 finding (§2.17) — a completion shows whether it was verified or self-reported.
  */
 export async function ledgerWorkbook(agency: { name: string }, year: number, targets: LedgerTarget[], now: Date): Promise<Buffer> {
   const wb = newWorkbook();
@@ -25,6 +27,7 @@ export async function ledgerWorkbook(agency: { name: string }, year: number, tar
       { header: "完成时限", width: 12, format: "day" },
       { header: "责任人", width: 16 },
       { header: "台账记录数", width: 10 },
+      { header: "完成核查", width: 10 },
     ],
     targets.map((t) => [
       t.code,
@@ -36,6 +39,7 @@ export async function ledgerWorkbook(agency: { name: string }, year: number, tar
       excelDay(beijingDate(t.deadline)),
       t.owners.map((o) => o.user.name).join("、"),
       t.reports.length,
+      verificationText(t),
     ]),
   );
   addReportSheet(
@@ -94,5 +98,37 @@ export async function ledgerWorkbook(agency: { name: string }, year: number, tar
       t.reports.flatMap((r) => r.evidence.map((e) => [r.id, t.code, EVIDENCE_LABEL[e.kind] ?? e.kind, e.name, e.ref, e.sha256, excelTime(e.createdAt)])),
     ),
   );
+  addReportSheet(
+    wb,
+    "核查记录",
+    `${agency.name}${year}年度目标核查记录（${stamp}）`,
+    [
+      { header: "目标编号", width: 12 },
+      { header: "核查对象", width: 12 },
+      { header: "核查时间", width: 17, format: "time" },
+      { header: "核查人", width: 10 },
+      { header: "核查方式", width: 12 },
+      { header: "结论", width: 8 },
+      { header: "核查情况", width: 40 },
+    ],
+    targets.flatMap((t) =>
+      t.verifications.map((v) => [
+        t.code,
+        v.milestone ? `${QUARTER_TEXT[v.milestone.quarter - 1]}节点` : "目标",
+        excelTime(v.createdAt),
+        v.verifier.name,
+        VERIFICATION_METHOD_LABEL[v.method as VerificationMethod] ?? v.method,
+        v.result === "confirmed" ? "属实" : "不属实",
+        v.finding,
+      ]),
+    ),
+  );
   return toBuffer(wb);
+}
+
+/** 已核查 or 自报 for a completed target (§2.17); 核查不属实 when the latest finding on it took completion back. */
+function verificationText(t: LedgerTarget): string | null {
+  if (t.status === "completed") return completionSource(t.verifiedAt);
+  const last = t.verifications.filter((v) => v.milestoneId === null).at(-1);
+  return last?.result === "not_confirmed" ? "核查不属实" : null;
 }

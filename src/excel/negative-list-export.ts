@@ -5,7 +5,9 @@ import { addReportSheet, excelDay, excelTime, newWorkbook, toBuffer } from "./wo
 
 /**
  * A quarter's 负面清单 (§2.23, “完成目标记0分，未完成目标记负分、超额完成目标不加分”): a summary per
- * agency and every entry, withdrawn ones kept and marked so the appeal history stays visible (§5.3e).
+ * agency and every entry, numbered within its list as the head saw it (the number 申诉 takes), withdrawn
+ * ones kept and marked so the appeal history stays visible (§5.3e). An entry for a target's own deadline
+ * shows that deadline where a milestone entry shows the milestone's due date.
  */
 export async function negativeListWorkbook(period: string, lists: StoredNegativeList[], now: Date): Promise<Buffer> {
   const label = quarterLabel(parsePeriod(period)!);
@@ -51,12 +53,12 @@ export async function negativeListWorkbook(period: string, lists: StoredNegative
     lists.flatMap((l) =>
       l.entries.map((e) => [
         l.agency.shortName,
-        e.id,
+        e.seq,
         e.target.code,
         e.target.title,
-        e.milestone ? QUARTER_TEXT[e.milestone.quarter - 1] : null,
-        e.milestone ? excelDay(beijingDate(e.milestone.dueOn)) : null,
-        e.reason,
+        e.milestone ? QUARTER_TEXT[e.milestone.quarter - 1] : "目标完成时限",
+        excelDay(beijingDate(e.milestone ? e.milestone.dueOn : e.target.deadline)),
+        e.verificationId ? `${e.reason}（核查后补充）` : e.reason,
         e.points,
         e.status === "active" ? "有效" : "已撤销",
         e.withdrawnAt ? excelTime(e.withdrawnAt) : null,

@@ -1,9 +1,9 @@
 import { negativeListReplies } from "../conversation/negative-list-view.js";
 import type { Reply } from "../conversation/reply.js";
 import { type Quarter, beijingDate, periodOf, quarterLabel, quarterRange } from "../domain/calendar.js";
-import { computeNegativeLists, getNegativeList, storeNegativeLists } from "../domain/negative-list.js";
+import { computeNegativeLists, getNegativeList, listRecipients, storeNegativeLists } from "../domain/negative-list.js";
 import { loadRules } from "../domain/rules.js";
-import type { Db, Tx } from "../infra/db.js";
+import type { Db } from "../infra/db.js";
 import { enqueue } from "../outbox/enqueue.js";
 import type { JobDeps } from "./deps.js";
 import type { JobContext } from "./ledger.js";
@@ -62,7 +62,7 @@ export async function runNegativeListJob(deps: JobDeps, q: Quarter, ctx: JobCont
         // Conditional, so a list another run just notified is not notified twice.
         const mark = await tx.negativeList.updateMany({ where: { id: list.id, notifiedAt: null }, data: { notifiedAt: deliverAt } });
         if (mark.count !== 1) return;
-        const recipients = await headsOf(tx, list.agencyId);
+        const recipients = await listRecipients(tx, list.agencyId);
         if (recipients.length === 0) deps.log.warn({ msg: "agency has no active head or officer to receive its negative list; add one, then resend", agencyId: list.agencyId, period });
         for (const userId of recipients) {
           for (const [key, reply] of headMessages(await getNegativeList(tx, list.agencyId, period), deps.settings.APPEAL_WINDOW_DAYS, userId)) {
@@ -77,15 +77,6 @@ export async function runNegativeListJob(deps: JobDeps, q: Quarter, ctx: JobCont
   const summary = await summarise(deps.db, period, notified);
   await notifyOffice(deps, q, summary, now, deliverAt);
   return summary;
-}
-
-/** The head (一把手) receives the list (§2.23); an agency without one falls back to its 目标办 so the list is not lost. */
-async function headsOf(tx: Tx, agencyId: number): Promise<number[]> {
-  for (const role of ["head", "officer"]) {
-    const users = await tx.user.findMany({ where: { agencyId, role, active: true }, select: { id: true }, orderBy: { id: "asc" } });
-    if (users.length) return users.map((u) => u.id);
-  }
-  return [];
 }
 
 /**

@@ -9,8 +9,8 @@ import { nextDeliveryTime } from "../outbox/calm.js";
 
 /**
  * `npm run job -- negative-list --dry-run`: the messages the job would queue, read-only. Lists not
- * stored yet are computed in memory; their entry numbers are provisional (shown as 1, 2 …) until the
- * real run stores them. Lists already delivered are left out, as the job would leave them.
+ * stored yet are computed in memory; their entry numbers (1, 2 … within each list) are the ones the
+ * real run stores. Lists already delivered are left out, as the job would leave them.
  */
 export async function previewNegativeLists(deps: JobDeps, q: Quarter): Promise<{ key: string; userId: number; reply: Reply }[]> {
   const now = deps.clock.now();
@@ -36,7 +36,7 @@ export async function previewNegativeLists(deps: JobDeps, q: Quarter): Promise<{
         notifiedAt: deliverAt,
         computedAt: now,
         agency,
-        entries: c.entries.map((e, i) => ({ id: i + 1, points: e.points, reason: e.reason, status: "active" })),
+        entries: c.entries.map((e, i) => ({ seq: i + 1, points: e.points, reason: e.reason, status: "active" })),
       };
       negativeListReplies(view, deps.settings.APPEAL_WINDOW_DAYS).forEach((reply, i) => {
         out.push({ key: `negative-list:${period}:${c.agencyId}:${u.id}${i === 0 ? "" : ":appeal-card"}`, userId: u.id, reply });

@@ -7,17 +7,19 @@ beforeAll(async () => {
 });
 afterAll(async () => p.db.$disconnect());
 
+const ref = (e: { seq: number; list: { period: string } }) => `${e.list.period}-${e.seq}`;
+
 async function fgwEntry(period = "2026Q3") {
   return p.db.negativeListEntry.findFirstOrThrow({ where: { list: { period, agency: { code: "FGW" } }, status: "active" }, include: { list: true } });
 }
 
 describe("负面清单 (§2.23)", () => {
-  it("shows the head the agency's newest list with how to appeal", async () => {
+  it("shows the head the agency's newest list, and that its appeal window is over by now", async () => {
     const answer = await p.chat.say("fgw_head", "负面清单");
     expect(answer).toContain("贵州省发展和改革委员会2026年第三季度负面清单");
     expect(answer).toContain("超额完成不加分");
-    expect(answer).toContain("申诉 <条目号> <理由>");
-    expect(p.chat.last.some((r) => r.kind === "card")).toBe(true);
+    expect(answer).toContain("申诉期已于 10月20日 结束。");
+    expect(p.chat.last.some((r) => r.kind === "card")).toBe(false);
   });
 
   it("shows a named quarter, written either way", async () => {
@@ -46,7 +48,7 @@ describe("申诉 and 受理 (§5.3e)", () => {
 
   it("files an appeal against an entry and tells every office user", async () => {
     const entry = await fgwEntry();
-    const answer = await p.chat.say("fgw_head", `申诉 ${entry.id} 该节点已于9月29日完成，佐证已上传台账`);
+    const answer = await p.chat.say("fgw_head", `申诉 ${ref(entry)} 该节点已于9月29日完成，佐证已上传台账`);
     expect(answer).toMatch(/申诉已提交（申诉号 \d+）/);
     const office = await p.db.outboxMessage.findMany({ where: { idempotencyKey: { startsWith: "appeal-filed:" } } });
     expect(office.map((o) => o.recipient).sort()).toEqual(["mbb_li", "mbb_zhang"]);
@@ -54,21 +56,21 @@ describe("申诉 and 受理 (§5.3e)", () => {
 
   it("refuses a second appeal while the first is pending", async () => {
     const entry = await fgwEntry();
-    expect(await p.chat.say("fgw_officer", `申诉 ${entry.id} 重复提交的申诉理由`)).toContain("已有待受理的申诉");
+    expect(await p.chat.say("fgw_officer", `申诉 ${ref(entry)} 重复提交的申诉理由`)).toContain("已有待受理的申诉");
   });
 
   it("asks for the reason when it is left out", async () => {
-    const entry = await p.db.negativeListEntry.findFirstOrThrow({ where: { list: { period: "2026Q3", agency: { code: "FGW" } }, appeals: { none: {} } } });
-    expect(await p.chat.say("fgw_officer", `申诉 ${entry.id}`)).toContain("请写明对");
+    const entry = await p.db.negativeListEntry.findFirstOrThrow({ where: { list: { period: "2026Q3", agency: { code: "FGW" } }, appeals: { none: {} } }, include: { list: true } });
+    expect(await p.chat.say("fgw_officer", `申诉 ${ref(entry)}`)).toContain("请写明对");
     expect(await p.chat.say("fgw_officer", "上级文件调整了该节点的时限")).toContain("申诉已提交");
   });
 
-  it("refuses another agency's entry, staff, and appeals after the window", async () => {
-    const jyt = await p.db.negativeListEntry.findFirstOrThrow({ where: { list: { agency: { code: "JYT" } } } });
-    expect(await p.chat.say("fgw_head", `申诉 ${jyt.id} 不属于本单位的条目`)).toContain("不属于本单位");
-    expect(await p.chat.say("fgw_zhao", `申诉 ${jyt.id} 员工不能申诉`)).toContain("仅供");
+  it("refuses another agency's target, staff, and appeals after the window", async () => {
+    const jyt = await p.db.negativeListEntry.findFirstOrThrow({ where: { list: { agency: { code: "JYT" } } }, include: { target: true } });
+    expect(await p.chat.say("fgw_head", `申诉 ${jyt.target.code} 不属于本单位的目标`)).toContain("只能查看本单位");
+    expect(await p.chat.say("fgw_zhao", "申诉 2026Q3-1 员工不能申诉")).toContain("仅供");
     const q1 = await fgwEntry("2026Q1");
-    expect(await p.chat.say("fgw_head", `申诉 ${q1.id} 第一季度的事项早已过期`)).toContain("申诉期");
+    expect(await p.chat.say("fgw_head", `申诉 ${ref(q1)} 第一季度的事项早已过期`)).toContain("申诉期");
   });
 
   it("lists pending appeals for the office", async () => {

@@ -10,7 +10,7 @@ afterAll(async () => p.db.$disconnect());
 describe("核查 (§2.17)", () => {
   it("records a third party's finding, tells the agency's officer, and shows it on the target", async () => {
     const answer = await p.chat.say("dsf_wang", "核查 NYT-02 实地核查 属实 现场查阅了高标准农田验收记录和影像资料");
-    expect(answer).toMatch(/已记录目标 NYT-02 的核查结果（核查记录 \d+），并通知省农业农村厅目标办/);
+    expect(answer).toMatch(/已记录目标 NYT-02 的核查结果（核查记录 \d+）：目标标记为已核查，并通知省农业农村厅目标办/);
     const v = await p.db.verification.findFirstOrThrow({ include: { verifier: true } });
     expect(v).toMatchObject({ method: "field_check", result: "confirmed", verifier: { account: "dsf_wang" } });
     const notice = await p.db.outboxMessage.findFirstOrThrow({ where: { idempotencyKey: { startsWith: `verification:${v.id}:` } } });

@@ -39,7 +39,7 @@ describe("导出 台账", () => {
     const total = await p.db.progressReport.count({ where: { target: { agency: { code: "FGW" } } } });
     expect(file.fileName).toBe("省发改委2026年度台账.xlsx");
     expect(file.caption).toBe(`贵州省发展和改革委员会2026年度台账：目标 10 项，台账记录 ${total} 条。`);
-    expect(wb.worksheets.map((s) => s.name)).toEqual(["目标", "台账", "佐证材料"]);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(["目标", "台账", "佐证材料", "核查记录"]);
 
     const ledger = wb.getWorksheet("台账")!;
     expect(ledger.getCell("A1").value).toMatch(/^贵州省发展和改革委员会2026年度目标台账（导出时间 \d{4}-\d{2}-\d{2}）$/);

@@ -21,7 +21,6 @@ const clock = new FixedClock(at("2026-04-05"));
 const sender = new RecordingSender("console", clock);
 let chat: ReturnType<typeof chatWith>;
 let worker: OutboxWorker;
-let entries: number[];
 
 beforeAll(async () => {
   const fresh = await freshDb("appeals-outbox");
@@ -37,7 +36,7 @@ beforeAll(async () => {
   chat = chatWith(createCore({ settings: testSettings(fresh.url), db, clock, log }), clock);
   worker = new OutboxWorker({ db, senders: [sender], clock, log });
   expect((await runNamedJob(jobDeps(db, fresh.url, clock), "negative-list")).status).toBe("succeeded");
-  entries = (await db.negativeListEntry.findMany({ orderBy: { id: "asc" } })).map((e) => e.id);
+  expect((await db.negativeListEntry.findMany({ orderBy: { seq: "asc" }, include: { target: true } })).map((e) => [e.seq, e.target.code])).toEqual([[1, "FGW-01"], [2, "FGW-02"], [3, "FGW-03"]]);
 });
 afterAll(() => db.$disconnect());
 
@@ -60,29 +59,29 @@ describe("appeals through the outbox", () => {
 
   it("accepts an appeal inside the window and tells the office", async () => {
     clock.set(at("2026-04-10", "10:00"));
-    expect(await chat.say("fgw_officer", `申诉 ${entries[0]} 该节点已于3月28日完成，佐证材料已上传台账`)).toBe("申诉已提交（申诉号 1），目标办受理后将通知您。查看处理记录：申诉列表 1");
+    expect(await chat.say("fgw_officer", "申诉 2026Q1-1 该节点已于3月28日完成，佐证材料已上传台账")).toBe("申诉已提交（申诉号 1），目标办受理后将通知您。查看处理记录：申诉列表 1");
     // First the quarter's summary, then the appeal.
-    expect(texts(await deliveredTo("mbb1"))).toEqual([expect.stringMatching(/^【负面清单】2026年第一季度负面清单已生成/), expect.stringMatching(/^【目标申诉】FGW 对负面清单条目 \d+ 提出申诉（申诉号 1）/)]);
+    expect(texts(await deliveredTo("mbb1"))).toEqual([expect.stringMatching(/^【负面清单】2026年第一季度负面清单已生成/), expect.stringMatching(/^【目标申诉】FGW 对2026年第一季度负面清单第 1 项（FGW-01）提出申诉（申诉号 1）/)]);
   });
 
   it("takes an appeal from the card the head received, up to the last minute of the window", async () => {
     const card = sender.delivered.find((c) => c.recipient === "fgw_head" && c.reply.kind === "card")!.reply as CardReply;
     clock.set(at("2026-04-22", "23:59"));
-    expect(await chat.click("fgw_head", card.card.key, `entry-${entries[1]}`)).toContain(`请写明对“${entries[1]}”的申诉理由`);
+    expect(await chat.click("fgw_head", card.card.key, "entry-2")).toContain("请写明对“2026年第一季度负面清单第 2 项”的申诉理由");
     expect(await chat.say("fgw_head", "该目标因上级文件调整顺延，已报备")).toContain("申诉已提交（申诉号 2）");
   });
 
   it("refuses an appeal once the window has closed", async () => {
     clock.set(at("2026-04-23", "00:01"));
-    const reply = await chat.say("fgw_head", `申诉 ${entries[2]} 该节点已于3月30日完成`);
-    expect(reply).toBe(`负面清单条目 ${entries[2]} 的申诉期（清单送达后 15 日内）已过，不能再申诉。如有疑问，请通过“沟通”联系目标办。`);
+    const reply = await chat.say("fgw_head", "申诉 2026Q1-3 该节点已于3月30日完成");
+    expect(reply).toBe("2026年第一季度负面清单第 3 项的申诉期（送达后 15 日内，截至 4月22日）已过，不能再申诉。如有疑问，请通过“沟通”联系目标办。");
     expect(await db.appeal.count()).toBe(2);
   });
 
   it("notifies the filer and the head of the decision, and restores the points", async () => {
     clock.set(at("2026-04-23", "10:00"));
     expect(await chat.say("mbb1", "受理 1 同意 经核查该节点已按期完成，撤销该条目")).toContain("请回复“确认”执行");
-    expect(await chat.say("mbb1", "确认")).toBe("已同意申诉 1，负面清单条目 1 已撤销，恢复 0.5 分，已通知申诉人及单位主要负责人。");
+    expect(await chat.say("mbb1", "确认")).toBe("已同意申诉 1，2026年第一季度负面清单第 1 项已撤销，恢复 0.5 分，已通知申诉人及单位主要负责人。");
     await chat.say("mbb1", "受理 2 驳回 文件调整未经审批，维持原结论");
     await chat.say("mbb1", "确认");
     expect(texts(await deliveredTo("fgw_officer"))).toEqual([expect.stringMatching(/^【申诉答复】您单位的申诉（申诉号 1）已获同意/)]);
@@ -91,7 +90,7 @@ describe("appeals through the outbox", () => {
   });
 
   it("shows the agency its appeals and each one's full record, and hides them from other agencies", async () => {
-    expect(await chat.say("fgw_head", "申诉列表")).toMatch(/本单位申诉（2 件）[\s\S]*1\. FGW｜条目 1（-0\.5 分）｜fgw_officer 4月10日｜已同意/);
+    expect(await chat.say("fgw_head", "申诉列表")).toMatch(/本单位申诉（2 件）[\s\S]*1\. FGW｜负面清单 2026Q1-1（-0\.5 分）｜fgw_officer 4月10日｜已同意/);
     const history = await chat.say("fgw_officer", "申诉列表 1");
     expect(history).toContain("申诉 1｜FGW｜已同意");
     expect(history).toMatch(/4月10日 10:00 fgw_officer 提出申诉：该节点已于3月28日完成/);

@@ -85,8 +85,7 @@ describe("the quarterly negative list job", () => {
     expect(list.text).toContain("共 2 项，合计 -1 分");
     expect(list.text).toContain("请于 4月22日（含）前申诉");
     const card = payload(forA[1]) as CardReply;
-    const entries = await db.negativeListEntry.findMany({ where: { list: { agencyId: ids.A, period: "2026Q1" } }, orderBy: { id: "asc" } });
-    expect(card.card.actions.map((a) => a.command)).toEqual(entries.map((e) => `申诉 ${e.id}`));
+    expect(card.card.actions.map((a) => a.command)).toEqual(["申诉 2026Q1-1", "申诉 2026Q1-2"]);
   });
 
   it("tells agencies with nothing on the list so, every head of them", async () => {

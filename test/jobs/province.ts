@@ -48,6 +48,9 @@ export interface TargetSpec {
   deadline: string;
   status?: string;
   progress?: number;
+  /** initial (§2.6) | dynamic (§2.7) */
+  managementType?: string;
+  closedAt?: Date;
   milestones?: { quarter: number; dueOn: string; expectedProgress: number; achievedAt?: Date }[];
 }
 
@@ -63,6 +66,9 @@ export async function makeTarget(db: Db, t: TargetSpec) {
       deadline: fromBeijingDate(t.deadline),
       status: t.status ?? "issued",
       progress: t.progress ?? 0,
+      managementType: t.managementType ?? "initial",
+      documentNo: t.managementType === "dynamic" ? "黔府办发〔2026〕12号" : null,
+      closedAt: t.closedAt ?? null,
       issuedAt: fromBeijingDate("2026-01-05"),
       owners: { create: t.ownerIds.map((userId) => ({ userId })) },
       milestones: {

@@ -1,8 +1,8 @@
 import { canViewAgency, seesProvince } from "../../domain/actor.js";
 import { currentCycle } from "../../domain/cycles.js";
-import { decideAppeal, fileAppealAgainstEntry, fileAppealAgainstTarget, listAppeals } from "../../domain/appeals.js";
+import { type AppealSubject, entryLabel, entryRefText, resolveAppealSubject, targetAppealEffect } from "../../domain/appeal-subject.js";
+import { decideAppeal, fileAppeal as fileAppeal_, listAppeals } from "../../domain/appeals.js";
 import { InputError } from "../../domain/errors.js";
-import { looksLikeTargetCode } from "../../domain/targets.js";
 import { APPEAL_STATUS_LABEL } from "../../domain/vocabulary.js";
 import { CommandInput, type Command } from "../command.js";
 import type { CommandContext } from "../context.js";
@@ -10,43 +10,48 @@ import { dateText, timeText } from "../format.js";
 import { notifyAgencyHeads, notifyOffice } from "../notify.js";
 import { fileEvaluationAppeal } from "./evaluation.js";
 
-/** 申诉 <条目号或目标编号> <理由> (§5.3e). Without a reason the bot asks for it. */
+/** 申诉 <季度-条目号或目标编号> <理由> (§5.3e). Without a reason the bot asks for it. */
 export const fileAppeal: Command = {
   name: "申诉",
   aliases: ["提出申诉"],
-  usage: "申诉 <负面清单条目号、目标编号或“考评”> <申诉理由>",
+  usage: "申诉 <季度-条目号（如 2026Q3-2）、目标编号或“考评”> <申诉理由>",
   summary: "对负面清单条目或目标考核结果提出申诉",
-  example: "申诉 12 该节点已于3月28日完成，佐证材料已上传台账",
+  example: "申诉 2026Q3-2 该节点已于9月28日完成，佐证材料已上传台账",
   roles: ["officer", "head"],
   async run(ctx, input) {
     const subject = input.words[0];
-    if (!subject) throw new InputError("请写明申诉的负面清单条目号（数字）或目标编号。");
+    if (!subject) throw new InputError("请写明申诉的负面清单条目（季度和条目号，如 2026Q3-2）或目标编号。");
     // 申诉 考评 <理由>: appeals against the annual evaluation result share the appeal flow (§5.3e).
     if (subject === "考评") {
       const reason = input.rest(1);
       if (!reason) return ctx.ask("请写明对考评结果的申诉理由（事实和依据）：", "evaluation-reason");
       return fileEvaluationAppeal(ctx, null, reason);
     }
-    if (!/^\d+$/.test(subject) && !looksLikeTargetCode(subject)) {
-      throw new InputError(`“${subject}”既不是负面清单条目号（数字），也不是目标编号（如 FGW-03）。`);
-    }
-    const reason = input.rest(1);
-    if (!reason) return ctx.ask(`请写明对“${subject}”的申诉理由（事实和依据）：`, "reason", { subject });
-    await file(ctx, subject, reason);
+    const resolved = await resolve(ctx, input.words);
+    const reason = input.rest(resolved.used);
+    if (!reason) return ctx.ask(`请写明对“${resolved.label}”的申诉理由（事实和依据）：`, "reason", { words: input.words.slice(0, resolved.used) });
+    await file(ctx, resolved, reason);
   },
   async resume(ctx, step, data, text) {
-    if (step === "reason") await file(ctx, String(data.subject), text);
+    // Resolved again: the window may have closed, or another appeal arrived, while the bot waited.
+    if (step === "reason") await file(ctx, await resolve(ctx, data.words as string[]), text);
     if (step === "evaluation-reason") await fileEvaluationAppeal(ctx, null, text);
   },
 };
 
-async function file(ctx: CommandContext, subject: string, reason: string) {
-  const appeal = /^\d+$/.test(subject)
-    ? await fileAppealAgainstEntry(ctx.tx, ctx.actor, Number(subject), reason, ctx.now, ctx.settings.appealWindowDays)
-    : await fileAppealAgainstTarget(ctx.tx, ctx.actor, (await currentCycle(ctx.tx, ctx.now)).id, subject, reason, ctx.now);
-  const what = appeal.negativeEntry ? `负面清单条目 ${appeal.negativeEntryId}` : `目标 ${appeal.target?.code}`;
-  await notifyOffice(ctx, `appeal-filed:${appeal.id}`, `【目标申诉】${appeal.agency.shortName} 对${what} 提出申诉（申诉号 ${appeal.id}）。\n理由：${appeal.reason}\n处理：受理 ${appeal.id} 同意|驳回 <意见>`);
-  ctx.reply(`申诉已提交（申诉号 ${appeal.id}），目标办受理后将通知您。查看处理记录：申诉列表 ${appeal.id}`);
+async function resolve(ctx: CommandContext, words: string[]): Promise<AppealSubject> {
+  return resolveAppealSubject(ctx.tx, ctx.actor, words, (await currentCycle(ctx.tx, ctx.now)).id, ctx.now, ctx.settings.appealWindowDays);
+}
+
+async function file(ctx: CommandContext, subject: AppealSubject, reason: string) {
+  const appeal =
+    subject.kind === "entry"
+      ? await fileAppeal_(ctx.tx, ctx.actor, { entryId: subject.entry.id, targetId: subject.entry.targetId }, reason, ctx.now)
+      : await fileAppeal_(ctx.tx, ctx.actor, { targetId: subject.target.id }, reason, ctx.now);
+  const what = subject.kind === "entry" ? `${subject.label}（${subject.entry.target.code}）` : subject.label;
+  await notifyOffice(ctx, `appeal-filed:${appeal.id}`, `【目标申诉】${appeal.agency.shortName} 对${what}提出申诉（申诉号 ${appeal.id}）。\n理由：${appeal.reason}\n处理：受理 ${appeal.id} 同意|驳回 <意见>`);
+  const lead = subject.kind === "entry" && subject.viaTarget ? `目标 ${subject.viaTarget} 列入${subject.label}，已按该项提交申诉（申诉号 ${appeal.id}）` : `申诉已提交（申诉号 ${appeal.id}）`;
+  ctx.reply(`${lead}，目标办受理后将通知您。查看处理记录：申诉列表 ${appeal.id}`);
 }
 
 /**
@@ -70,7 +75,7 @@ export const appealList: Command = {
     const appeals = (await listAppeals(ctx.tx, all ? undefined : "pending")).filter((a) => office || a.agencyId === ctx.actor.agencyId);
     if (appeals.length === 0) return ctx.reply(office ? (all ? "暂无申诉。" : "暂无待受理的申诉。") : "本单位暂无申诉。");
     const lines = appeals.map((a) => {
-      const what = a.negativeEntry ? `条目 ${a.negativeEntryId}（${a.negativeEntry.points} 分）` : a.evaluation ? `${a.evaluation.cycle.year}年度考评结果` : `目标 ${a.target?.code ?? "-"}`;
+      const what = a.negativeEntry ? `负面清单 ${entryRefText(a.negativeEntry.list.period, a.negativeEntry.seq)}（${a.negativeEntry.points} 分）` : a.evaluation ? `${a.evaluation.cycle.year}年度考评结果` : `目标 ${a.target?.code ?? "-"}`;
       return `${a.id}. ${a.agency.shortName}｜${what}｜${a.filer.name} ${dateText(a.filedAt)}｜${APPEAL_STATUS_LABEL[a.status]}｜${a.reason}`;
     });
     const title = office ? `${all ? "全部" : "待受理"}申诉` : "本单位申诉";
@@ -89,7 +94,7 @@ async function appealHistory(ctx: CommandContext, id: number) {
   // Another agency's appeal is reported as not found, not as forbidden: its existence is not ours to show.
   if (!appeal || !canViewAgency(ctx.actor, appeal.agencyId)) throw new InputError(`未找到申诉号 ${id}。请用“申诉列表”查看可查阅的申诉。`);
   const subject = appeal.negativeEntry
-    ? `${appeal.negativeEntry.list.period} 负面清单条目 ${appeal.negativeEntryId}（${appeal.negativeEntry.points} 分，${appeal.negativeEntry.status === "withdrawn" ? "已撤销" : "有效"}）：${appeal.negativeEntry.reason}`
+    ? `${entryLabel(appeal.negativeEntry.list.period, appeal.negativeEntry.seq)}（${appeal.negativeEntry.points} 分，${appeal.negativeEntry.status === "withdrawn" ? "已撤销" : "有效"}）：${appeal.negativeEntry.reason}`
     : appeal.evaluation
       ? `${appeal.evaluation.cycle.year}年度考评结果（${appeal.evaluation.score} 分，第 ${appeal.evaluation.rank} 名）`
       : `目标 ${appeal.target?.code ?? "-"}「${appeal.target?.title ?? ""}」`;
@@ -120,16 +125,20 @@ export const decide: Command = {
   roles: ["office"],
   async confirm(ctx, input) {
     const d = parseDecision(input);
-    const appeal = await ctx.tx.appeal.findUnique({ where: { id: d.id }, include: { agency: true } });
+    const appeal = await ctx.tx.appeal.findUnique({ where: { id: d.id }, include: { agency: true, negativeEntry: { include: { list: true } }, target: true } });
     if (!appeal) throw new InputError(`未找到申诉号 ${d.id}。请用“申诉列表”查看。`);
-    return `将${d.accept ? "同意" : "驳回"}${appeal.agency.shortName}的申诉 ${d.id}${d.accept && appeal.negativeEntryId ? "，撤销负面清单条目并恢复扣分" : ""}。意见：${d.note}`;
+    const withdraw = d.accept && appeal.negativeEntry ? `，撤销${entryLabel(appeal.negativeEntry.list.period, appeal.negativeEntry.seq)}并恢复扣分` : "";
+    const effect = d.accept && appeal.subjectType === "target" && appeal.target ? (await targetAppealEffect(ctx.tx, appeal.agencyId, appeal.target, ctx.now, ctx.settings.appealWindowDays)).forOffice : "";
+    return `将${d.accept ? "同意" : "驳回"}${appeal.agency.shortName}的申诉 ${d.id}${withdraw}。${effect}意见：${d.note}`;
   },
   async run(ctx, input) {
     const d = parseDecision(input);
     const { appeal, restoredPoints } = await decideAppeal(ctx.tx, ctx.actor, d.id, d.accept, d.note, ctx.now);
     const verdict = d.accept ? "同意" : "驳回";
-    const restored = restoredPoints ? `，负面清单条目 ${appeal.negativeEntryId} 已撤销，恢复 ${restoredPoints} 分` : "";
-    const message = `【申诉答复】您单位的申诉（申诉号 ${appeal.id}）已${verdict === "同意" ? "获同意" : "被驳回"}${restored}。\n目标办意见：${d.note}`;
+    const restored = restoredPoints && appeal.negativeEntry ? `，${entryLabel(appeal.negativeEntry.list.period, appeal.negativeEntry.seq)}已撤销，恢复 ${restoredPoints} 分` : "";
+    // Accepting an appeal against a target changes nothing by itself: say so, and name the entry if there is one.
+    const effect = d.accept && appeal.subjectType === "target" && appeal.target ? `\n${(await targetAppealEffect(ctx.tx, appeal.agencyId, appeal.target, ctx.now, ctx.settings.appealWindowDays)).forAgency}` : "";
+    const message = `【申诉答复】您单位的申诉（申诉号 ${appeal.id}）已${verdict === "同意" ? "获同意" : "被驳回"}${restored}。\n目标办意见：${d.note}${effect}`;
     await ctx.notify(appeal.filerId, { kind: "text", text: message }, { key: `appeal-decided:${appeal.id}:${appeal.filerId}` });
     await notifyAgencyHeads(ctx, appeal.agencyId, `appeal-decided:${appeal.id}`, message, [appeal.filerId]);
     ctx.reply(`已${verdict}申诉 ${appeal.id}${restored}，已通知申诉人及单位主要负责人。`);

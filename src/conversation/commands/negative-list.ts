@@ -29,6 +29,6 @@ export const negativeList: Command = {
     if (ctx.actor.agencyId === null) throw new ForbiddenError("您的账号未关联单位，无法查看负面清单。");
     const list = q ? await getNegativeList(ctx.tx, ctx.actor.agencyId, periodOf(q)) : await latestNegativeList(ctx.tx, ctx.actor.agencyId);
     if (!list) return ctx.reply(q ? `${quarterLabel(q)}本单位负面清单尚未生成。` : "本单位暂无负面清单。");
-    for (const r of negativeListReplies(list, ctx.settings.appealWindowDays)) ctx.reply(r);
+    for (const r of negativeListReplies(list, ctx.settings.appealWindowDays, ctx.now)) ctx.reply(r);
   },
 };

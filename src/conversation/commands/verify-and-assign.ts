@@ -2,31 +2,63 @@ import { currentCycle } from "../../domain/cycles.js";
 import { InputError } from "../../domain/errors.js";
 import { assignOwners } from "../../domain/owners.js";
 import { getVisibleTarget } from "../../domain/targets.js";
-import { parseFinding, parseMethod, recordVerification } from "../../domain/verification.js";
+import { entryLabel } from "../../domain/appeal-subject.js";
+import { appealLastDay } from "../../domain/appeals.js";
+import { listRecipients } from "../../domain/negative-list.js";
+import { supplementNegativeList } from "../../domain/negative-list-supplement.js";
+import { loadRules } from "../../domain/rules.js";
+import { type FindingEffect, parseFinding, parseMethod, parseMilestoneQuarter, recordVerification } from "../../domain/verification.js";
+import { supplementReplies } from "../negative-list-supplement-view.js";
 import { VERIFICATION_METHOD_LABEL } from "../../domain/vocabulary.js";
 import type { Command } from "../command.js";
 
-/** 核查 <编号> <方式> <属实|不属实> <核查情况> (§2.17): recorded by the office or a commissioned third party. */
+/**
+ * 核查 <编号> [第N季度] <方式> <属实|不属实> <核查情况> (§2.17): recorded by the office or a commissioned
+ * third party, and it counts — see recordVerification. A 不属实 finding after the quarter's list went
+ * out adds the miss to that list and tells the head at once, as a mandatory notice open to appeal.
+ */
 export const verify: Command = {
   name: "核查",
   aliases: ["目标核查"],
-  usage: "核查 <目标编号> <核查方式> <属实|不属实> <核查情况>",
-  summary: "记录目标核查结果（网上评审、实地核查等）",
-  example: "核查 FGW-03 实地核查 属实 现场查阅了第三季度调研报告及会议纪要",
+  usage: "核查 <目标编号> [第N季度] <核查方式> <属实|不属实> <核查情况>",
+  summary: "记录目标或季度节点的核查结果（网上评审、实地核查等）",
+  example: "核查 FGW-03 第三季度 实地核查 属实 现场查阅了第三季度调研报告及会议纪要",
   roles: ["office", "assessor"],
   async run(ctx, input) {
-    const [code, methodRaw, findingRaw] = input.words;
+    const code = input.words[0];
+    const quarter = input.words[1] ? parseMilestoneQuarter(input.words[1]) : null;
+    const at = quarter ? 2 : 1;
+    const [methodRaw, findingRaw] = input.words.slice(at);
     if (!code || !methodRaw || !findingRaw) throw new InputError(`请写明目标编号、核查方式和结论。核查方式可选：${Object.values(VERIFICATION_METHOD_LABEL).join("、")}。`);
     const method = parseMethod(methodRaw);
     const result = parseFinding(findingRaw);
     const cycle = await currentCycle(ctx.tx, ctx.now);
     const target = await getVisibleTarget(ctx.tx, ctx.actor, cycle.id, code);
-    const v = await recordVerification(ctx.tx, ctx.actor, target, { method, result, finding: input.rest(3) }, ctx.now);
+    const { verification: v, milestone, effect } = await recordVerification(ctx.tx, ctx.actor, target, { method, result, finding: input.rest(at + 2), quarter }, ctx.now);
+    const subject = `目标 ${target.code}${milestone ? ` 第${"一二三四"[milestone.quarter - 1]}季度节点` : ""}`;
+    const noticeAt = ctx.settings.deliveryTime(ctx.now);
+    const supplement = result === "not_confirmed" ? await supplementNegativeList(ctx.tx, target, milestone, v.id, loadRules(cycle.year, ctx.settings.rulesDir), noticeAt) : null;
+    const changed = [effect === "verified" && milestone ? "该节点标记为已核查" : EFFECT_TEXT[effect], supplement ? `已补充列入${supplement.entries.map((e) => entryLabel(supplement.list.period, e.seq)).join("、")}${supplement.list.notifiedAt ? "，并通知单位主要负责人" : "，随清单一并送达"}` : ""].filter(Boolean);
+    const methodText = VERIFICATION_METHOD_LABEL[method];
+    const notice = `【目标核查】${subject}「${target.title}」经${methodText}，结论：${result === "confirmed" ? "属实" : "不属实"}。\n核查情况：${v.finding}${changed.length ? `\n${changed.join("；")}。` : ""}`;
     const officers = await ctx.tx.user.findMany({ where: { agencyId: target.agencyId, role: "officer", active: true } });
-    const notice = `【目标核查】目标 ${target.code}「${target.title}」经${VERIFICATION_METHOD_LABEL[method]}，结论：${result === "confirmed" ? "属实" : "不属实"}。\n核查情况：${v.finding}`;
     for (const o of officers) await ctx.notify(o.id, { kind: "text", text: notice }, { key: `verification:${v.id}:${o.id}` });
-    ctx.reply(`已记录目标 ${target.code} 的核查结果（核查记录 ${v.id}），并通知${target.agency.shortName}目标办。`);
+    if (supplement?.list.notifiedAt) {
+      const replies = supplementReplies(target.agency.name, supplement, { method: methodText, text: v.finding }, appealLastDay(noticeAt, ctx.settings.appealWindowDays));
+      for (const userId of await listRecipients(ctx.tx, target.agencyId)) {
+        const key = `negative-list-supplement:${supplement.entries[0].id}:${userId}`;
+        for (const [i, reply] of replies.entries()) await ctx.notify(userId, reply, { key: i === 0 ? key : `${key}:appeal-card`, mandatory: true, notBefore: noticeAt });
+      }
+    }
+    ctx.reply(`已记录${subject}${milestone ? "" : " "}的核查结果（核查记录 ${v.id}）${changed.length ? `：${changed.join("；")}` : ""}，并通知${target.agency.shortName}目标办。`);
   },
+};
+
+const EFFECT_TEXT: Record<FindingEffect, string> = {
+  verified: "目标标记为已核查",
+  unmarked: "该节点改为未达成",
+  reopened: "目标改为执行中",
+  none: "",
 };
 
 /** 指定责任人 <编号> <姓名或账号…>: the agency's target office names its targets' owners. */

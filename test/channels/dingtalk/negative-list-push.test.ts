@@ -51,7 +51,7 @@ describe("a pushed negative list on DingTalk", () => {
     }
     const fgw = await db.negativeList.findFirstOrThrow({ where: { period: "2026Q3", agency: { code: "FGW" } }, include: { entries: true } });
     const fgwText = sim.inbox("fgw_head").map((m) => JSON.stringify(m.param)).join("\n");
-    for (const e of fgw.entries) expect(fgwText).toContain(`${e.id}.`);
+    for (const e of fgw.entries) expect(fgwText).toContain(`${e.seq}. ${e.reason.slice(0, 6)}`);
     expect(fgw.notifiedAt).not.toBeNull();
 
     // A second run of the job and another drain send nothing more.
