@@ -1,7 +1,7 @@
 import type { Tx } from "../infra/db.js";
 import { RowReader } from "./import-cells.js";
 import type { ImportInput, Problems } from "./import-problems.js";
-import { IMPORT_ROLE_LABEL, type ImportRole } from "./import-sheets.js";
+import { IMPORT_ROLE_LABEL, PROVINCE_ROLES, type ImportRole } from "./import-sheets.js";
 import { AGENCY_MANAGEMENT_LABEL, ROLE_LABEL, type Role } from "./vocabulary.js";
 
 /**
@@ -39,7 +39,15 @@ export interface Directory {
   failed: Set<string>;
 }
 
-const ROLE_ALIASES: Record<string, ImportRole> = { 主要负责人: "head", 一把手: "head", 责任人: "staff", 工作人员: "staff" };
+const ROLE_ALIASES: Record<string, ImportRole> = {
+  主要负责人: "head",
+  一把手: "head",
+  责任人: "staff",
+  工作人员: "staff",
+  省目标办: "office",
+  目标部: "office",
+  第三方: "assessor",
+};
 
 export async function loadDirectory(tx: Tx): Promise<Directory> {
   const agencies = await tx.agency.findMany({ orderBy: { id: "asc" } });
@@ -115,13 +123,17 @@ export async function checkUsers(tx: Tx, input: ImportInput, dir: Directory, pro
     seen.set(`account:${account}`, row.row);
     const name = r.text("name", { required: true, max: 30 });
     const role = r.choice("role", IMPORT_ROLE_LABEL, { required: true, aliases: ROLE_ALIASES });
-    const agencyRef = r.text("agency", { required: true });
-    const agency = agencyRef ? findAgencyEntry(dir, agencyRef) : null;
-    if (agencyRef && agency === null && !dir.failed.has(agencyRef)) r.fail("agency", agencyNotFound(agencyRef));
+    const provinceRole = role !== null && PROVINCE_ROLES.includes(role);
+    const agencyRef = r.text("agency");
+    if (role && !provinceRole && !agencyRef) r.fail("agency", `${IMPORT_ROLE_LABEL[role]}须填写所属单位（单位代码、全称或简称）。`);
+    if (role && provinceRole && agencyRef) r.fail("agency", `${IMPORT_ROLE_LABEL[role]}人员不属于任何单位，请将“所属单位”留空。`);
+    const agency = agencyRef && !provinceRole ? findAgencyEntry(dir, agencyRef) : null;
+    if (agencyRef && !provinceRole && agency === null && !dir.failed.has(agencyRef)) r.fail("agency", agencyNotFound(agencyRef));
     if (agency === "ambiguous") r.fail("agency", `“${agencyRef}”对应多个单位，请填写单位代码。`);
     const existing = dir.users.get(account);
-    if (existing && !["officer", "head", "staff"].includes(existing.role)) {
-      r.fail("role", `账号 ${account} 在系统中是${ROLE_LABEL[existing.role as Role]}，不能通过导入改为单位人员。`);
+    // A person moves between agencies by import, but never between an agency and the province.
+    if (existing && role && PROVINCE_ROLES.includes(existing.role as ImportRole) !== provinceRole) {
+      r.fail("role", `账号 ${account} 在系统中是${ROLE_LABEL[existing.role as Role]}，不能通过导入改为${IMPORT_ROLE_LABEL[role]}。`);
     }
     const identities: UserEntry["identities"] = [];
     for (const platform of ["wecom", "dingtalk"] as const) {
@@ -134,13 +146,14 @@ export async function checkUsers(tx: Tx, input: ImportInput, dir: Directory, pro
       seen.set(`${platform}:${id}`, row.row);
       identities.push({ platform, externalId: id });
     }
-    if (!r.ok || !role || !agency || agency === "ambiguous") {
+    if (!r.ok || !role || agency === "ambiguous" || (!provinceRole && !agency)) {
       for (const n of [account, name]) if (n) dir.failed.add(n);
       continue;
     }
+    const agencyCode = agency?.code ?? null;
     // Only platform accounts not yet bound to this person are written.
     const unbound = identities.filter((i) => !bound.some((b) => b.platform === i.platform && b.externalId === i.externalId));
-    const changed = !existing || existing.name !== name || existing.role !== role || existing.agencyCode !== agency.code || unbound.length > 0;
-    dir.users.set(account, { account, name, role, agencyCode: agency.code, active: existing?.active ?? true, id: existing?.id ?? null, row: row.row, changed, identities: unbound });
+    const changed = !existing || existing.name !== name || existing.role !== role || existing.agencyCode !== agencyCode || unbound.length > 0;
+    dir.users.set(account, { account, name, role, agencyCode, active: existing?.active ?? true, id: existing?.id ?? null, row: row.row, changed, identities: unbound });
   }
 }
