@@ -25,6 +25,8 @@ export interface UserEntry {
   role: string;
   agencyCode: string | null;
   active: boolean;
+  /** Kept as stored when the sheet leaves it empty. */
+  mobile: string | null;
   id: number | null;
   row?: number;
   changed?: boolean;
@@ -54,7 +56,7 @@ export async function loadDirectory(tx: Tx): Promise<Directory> {
   const users = await tx.user.findMany({ include: { agency: { select: { code: true } } }, orderBy: { id: "asc" } });
   return {
     agencies: new Map(agencies.map((a) => [a.code, { code: a.code, name: a.name, shortName: a.shortName, managementType: a.managementType, id: a.id }])),
-    users: new Map(users.map((u) => [u.account, { account: u.account, name: u.name, role: u.role, agencyCode: u.agency?.code ?? null, active: u.active, id: u.id }])),
+    users: new Map(users.map((u) => [u.account, { account: u.account, name: u.name, role: u.role, agencyCode: u.agency?.code ?? null, active: u.active, mobile: u.mobile, id: u.id }])),
     failed: new Set(),
   };
 }
@@ -75,6 +77,12 @@ export function findUserEntry(dir: Directory, ref: string, agencyCode: string): 
   if (byAccount) return byAccount;
   const byName = [...dir.users.values()].filter((u) => u.name === ref && u.agencyCode === agencyCode);
   return byName.length === 1 ? byName[0] : byName.length > 1 ? "ambiguous" : null;
+}
+
+/** "138 0000 0000", "+86 13800000000", "138-0000-0000" → "13800000000"; null when not a mainland mobile. */
+export function normaliseMobile(text: string): string | null {
+  const digits = text.replace(/[\s-]/g, "").replace(/^(\+?86)/, "");
+  return /^1\d{10}$/.test(digits) ? digits : null;
 }
 
 export function agencyNotFound(ref: string): string {
@@ -146,6 +154,9 @@ export async function checkUsers(tx: Tx, input: ImportInput, dir: Directory, pro
       seen.set(`${platform}:${id}`, row.row);
       identities.push({ platform, externalId: id });
     }
+    const mobileText = r.text("mobile");
+    const mobile = mobileText ? normaliseMobile(mobileText) : null;
+    if (mobileText && !mobile) r.fail("mobile", `手机号“${mobileText}”应为 11 位数字，如 13800000000。`);
     if (!r.ok || !role || agency === "ambiguous" || (!provinceRole && !agency)) {
       for (const n of [account, name]) if (n) dir.failed.add(n);
       continue;
@@ -153,7 +164,8 @@ export async function checkUsers(tx: Tx, input: ImportInput, dir: Directory, pro
     const agencyCode = agency?.code ?? null;
     // Only platform accounts not yet bound to this person are written.
     const unbound = identities.filter((i) => !bound.some((b) => b.platform === i.platform && b.externalId === i.externalId));
-    const changed = !existing || existing.name !== name || existing.role !== role || existing.agencyCode !== agencyCode || unbound.length > 0;
-    dir.users.set(account, { account, name, role, agencyCode, active: existing?.active ?? true, id: existing?.id ?? null, row: row.row, changed, identities: unbound });
+    const keptMobile = mobile ?? existing?.mobile ?? null;
+    const changed = !existing || existing.name !== name || existing.role !== role || existing.agencyCode !== agencyCode || existing.mobile !== keptMobile || unbound.length > 0;
+    dir.users.set(account, { account, name, role, agencyCode, active: existing?.active ?? true, mobile: keptMobile, id: existing?.id ?? null, row: row.row, changed, identities: unbound });
   }
 }

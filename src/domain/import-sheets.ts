@@ -71,6 +71,7 @@ export const SHEETS: readonly SheetSpec[] = [
       { key: "agency", header: "所属单位", aliases: ["单位"], hint: "单位代码、全称或简称；单位人员必填，目标办、第三方机构人员不填", width: 20 },
       { key: "wecom", header: "企业微信账号", aliases: ["企业微信UserID"], hint: "企业微信通讯录中的 UserID，可不填", width: 16 },
       { key: "dingtalk", header: "钉钉账号", aliases: ["钉钉UserID"], hint: "钉钉通讯录中的 userId，可不填", width: 16 },
+      { key: "mobile", header: "手机号", aliases: ["手机", "手机号码"], hint: "11 位手机号，可不填；用于从企业微信、钉钉通讯录自动绑定账号", width: 14 },
     ],
   },
   {

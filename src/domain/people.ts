@@ -1,6 +1,7 @@
 import type { Tx } from "../infra/db.js";
 import { findAgency } from "./agencies.js";
 import { InputError, NotFoundError, StateError } from "./errors.js";
+import { normaliseMobile } from "./import-directory.js";
 import { ROLE_LABEL, type Role } from "./vocabulary.js";
 
 /**
@@ -55,6 +56,7 @@ export interface NewPerson {
   agency?: string;
   wecom?: string;
   dingtalk?: string;
+  mobile?: string;
 }
 
 export async function addPerson(tx: Tx, p: NewPerson): Promise<{ id: number; account: string; name: string; role: Role; agency: string | null }> {
@@ -67,8 +69,10 @@ export async function addPerson(tx: Tx, p: NewPerson): Promise<{ id: number; acc
   const province = PROVINCE_ROLES.includes(role);
   if (province && p.agency) throw new InputError(`${ROLE_LABEL[role]}人员不属于任何单位，请不要填写单位。`);
   if (!province && !p.agency) throw new InputError(`${ROLE_LABEL[role]}须填写所属单位（单位代码、全称或简称）。`);
+  const mobile = p.mobile ? normaliseMobile(p.mobile) : null;
+  if (p.mobile && !mobile) throw new InputError(`手机号“${p.mobile}”应为 11 位数字，如 13800000000。`);
   const agency = p.agency ? await findAgency(tx, p.agency) : null;
-  const user = await tx.user.create({ data: { account: p.account, name, role, agencyId: agency?.id ?? null } });
+  const user = await tx.user.create({ data: { account: p.account, name, role, mobile, agencyId: agency?.id ?? null } });
   for (const platform of ["wecom", "dingtalk"] as const) {
     const id = p[platform];
     if (id) await bindIdentity(tx, p.account, platform, id);

@@ -175,9 +175,11 @@ describe("problems in the 单位 and 人员 sheets", () => {
     const file = base();
     file.人员.push(["mbb_wang", "王明", "目标办", "省交通运输厅", null, null], ["dsf_li", "李平", "第三方机构", null, null, null]);
     setCell(file, "人员", 3, "所属单位", null);
+    setCell(file, "人员", 4, "手机号", "1380000");
     const list = await problems(file);
     expect(list).toEqual([
       "人员 表第 3 行 D 列（所属单位）：单位主要负责人须填写所属单位（单位代码、全称或简称）。",
+      "人员 表第 4 行 G 列（手机号）：手机号“1380000”应为 11 位数字，如 13800000000。",
       `人员 表第 ${file.人员.length} 行 D 列（所属单位）：目标办人员不属于任何单位，请将“所属单位”留空。`,
     ]);
   });

@@ -130,13 +130,13 @@ describe("importing a valid 目标任务分解表", () => {
 
   it("creates the first 目标办 and 第三方机构 accounts without an agency, bound to their platform accounts", async () => {
     const file = clone(provinceFile());
-    file.人员.push(["mbb_wang", "王明", "目标办", null, "WangMing", null], ["dsf_li", "李平", "第三方机构", "", null, "dt-dsf-li"]);
+    file.人员.push(["mbb_wang", "王明", "目标办", null, "WangMing", null, "+86 138-0000-0001"], ["dsf_li", "李平", "第三方机构", "", null, "dt-dsf-li"]);
     const { text } = await importSheets(db, file);
     expect(text).toContain("人员：新增 2 人");
     const people = await db.user.findMany({ where: { account: { in: ["mbb_wang", "dsf_li"] } }, include: { identities: true }, orderBy: { account: "asc" } });
-    expect(people.map((u) => [u.account, u.role, u.agencyId, u.identities.map((i) => `${i.platform}:${i.externalId}`)])).toEqual([
-      ["dsf_li", "assessor", null, ["dingtalk:dt-dsf-li"]],
-      ["mbb_wang", "office", null, ["wecom:WangMing"]],
+    expect(people.map((u) => [u.account, u.role, u.agencyId, u.mobile, u.identities.map((i) => `${i.platform}:${i.externalId}`)])).toEqual([
+      ["dsf_li", "assessor", null, null, ["dingtalk:dt-dsf-li"]],
+      ["mbb_wang", "office", null, "13800000001", ["wecom:WangMing"]],
     ]);
     expect((await importSheets(db, file)).text).toContain("未作任何修改");
   });

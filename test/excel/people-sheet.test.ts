@@ -8,7 +8,7 @@ describe("the template's 人员 sheet", () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await targetTemplate()) as never);
     const people = wb.getWorksheet("人员")!;
-    expect((people.getRow(1).values as unknown[]).slice(1)).toEqual(["账号*", "姓名*", "角色*", "所属单位", "企业微信账号", "钉钉账号"]);
+    expect((people.getRow(1).values as unknown[]).slice(1)).toEqual(["账号*", "姓名*", "角色*", "所属单位", "企业微信账号", "钉钉账号", "手机号"]);
     expect(people.getCell("C2").dataValidation.formulae).toEqual(['"单位目标办,单位主要负责人,目标责任人,目标办,第三方机构"']);
     const notes: string[] = [];
     wb.getWorksheet("填写说明")!.eachRow((row) => notes.push((row.values as unknown[]).slice(1).map(String).join(" | ")));

@@ -10,7 +10,7 @@ const EX_USAGE = 64;
 const EX_DATAERR = 65;
 
 const USAGE = [
-  "user add <账号> <姓名> <角色> [单位] [--wecom ID] [--dingtalk ID]",
+  "user add <账号> <姓名> <角色> [单位] [--wecom ID] [--dingtalk ID] [--mobile 手机号]",
   "user list [单位]",
   "user disable <账号>",
   "user bind <账号> wecom|dingtalk <平台账号>",
@@ -26,7 +26,7 @@ const actions: Record<string, { arity: [number, number]; run: Action }> = {
   add: {
     arity: [3, 4],
     async run(tx, [account, name, role, agency], args) {
-      const p = await addPerson(tx, { account, name, role, agency, wecom: flag("wecom", args), dingtalk: flag("dingtalk", args) });
+      const p = await addPerson(tx, { account, name, role, agency, wecom: flag("wecom", args), dingtalk: flag("dingtalk", args), mobile: flag("mobile", args) });
       const bound = (["wecom", "dingtalk"] as const).filter((k) => flag(k, args)).map((k) => `${PLATFORM_LABEL[k]} ${flag(k, args)}`);
       return `已新增：${p.name}（账号 ${p.account}，${ROLE_LABEL[p.role]}${p.agency ? `，${p.agency}` : ""}）${bound.length ? `，已绑定${bound.join("、")}` : "，尚未绑定平台账号"}。`;
     },

@@ -1,3 +1,6 @@
+-- AlterTable
+ALTER TABLE "User" ADD COLUMN "mobile" TEXT;
+
 -- CreateTable
 CREATE TABLE "UnknownSender" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
