@@ -1,10 +1,11 @@
+import { directoryCli } from "./commands/directory.js";
 import { evaluationCli } from "./commands/evaluation.js";
 import { targetsCli } from "./commands/targets.js";
 import { usersCli } from "./commands/users.js";
 import type { CliCommand } from "./commands/types.js";
 
 /** `npm run cli -- <command> …`: operator tools (Excel templates, import, export, evaluation, people). */
-const commands: CliCommand[] = [...targetsCli, ...evaluationCli, ...usersCli];
+const commands: CliCommand[] = [...targetsCli, ...evaluationCli, ...usersCli, ...directoryCli];
 
 const [name, ...args] = process.argv.slice(2);
 // Several commands share a verb (template targets / template evaluation): the subject word decides.
