@@ -6,7 +6,8 @@ import type { SimState } from "./state.js";
  * - POST /topapi/v2/department/listsub {dept_id} → the next level of departments only (root is 1);
  *   needs 通讯录部门信息读权限 (qyapi_get_department_list);
  * - POST /topapi/v2/user/list {dept_id, cursor, size ≤ 100} → {has_more, next_cursor, list}; needs
- *   成员信息读权限 (qyapi_get_member); `mobile` only with 企业员工手机号信息 permission;
+ *   通讯录部门成员读权限 (qyapi_get_department_member, documented for listsimple; assumed the same
+ *   here); `mobile` only with the 企业员工手机号信息 permission;
  * - a missing permission answers errcode 88 with sub_code 60011 "没有调用该接口的权限"; an unknown
  *   department errcode 60003 "未找到部门"; bad parameters 400002 "无效的参数".
  */
@@ -47,7 +48,7 @@ export function listSubDepartments(state: SimState, contacts: SimContacts, query
 
 export function listDepartmentUsers(state: SimState, contacts: SimContacts, query: Record<string, string>, body: unknown): SimResponse {
   if (!state.tokenValid(query.access_token)) return legacyError(40014, "不合法的access_token");
-  if (contacts.permissions?.members === false) return noPermission("qyapi_get_member");
+  if (contacts.permissions?.members === false) return noPermission("qyapi_get_department_member");
   const b = (body ?? {}) as { dept_id?: unknown; cursor?: unknown; size?: unknown };
   const deptId = Number(b.dept_id);
   const cursor = Number(b.cursor ?? 0);

@@ -175,7 +175,7 @@ describe("directory sync dingtalk", { timeout: 120_000 }, () => {
     dingtalk.setContacts({ departments: [], users: [], permissions: { members: false } });
     const run = await cli(["directory", "sync", "dingtalk"]);
     expect(run.status).toBe(69);
-    expect(run.stderr).toContain("请在开发者后台 → 本应用 → 权限管理 中开通“通讯录部门信息读权限”和“成员信息读权限”");
+    expect(run.stderr).toContain("请在开发者后台 → 本应用 → 权限管理 中开通“通讯录部门信息读权限”和“通讯录部门成员读权限”");
   });
 
   it("refuses a wrong form with the usage", async () => {

@@ -42,7 +42,7 @@ function refusal(err: unknown): string | null {
   if (err instanceof WecomHttpError) return `无法连接企业微信接口（${err.api}：${err.status ?? "网络错误"}），请检查 WECOM_API_BASE 和网络。`;
   if (err instanceof DingtalkApiError) {
     if (/60011/.test(err.detail)) {
-      return "钉钉拒绝读取通讯录（没有调用该接口的权限）。请在开发者后台 → 本应用 → 权限管理 中开通“通讯录部门信息读权限”和“成员信息读权限”；需要按手机号匹配时再开通“企业员工手机号信息”。";
+      return "钉钉拒绝读取通讯录（没有调用该接口的权限）。请在开发者后台 → 本应用 → 权限管理 中开通“通讯录部门信息读权限”和“通讯录部门成员读权限”；需要按手机号匹配时再开通“企业员工手机号信息”。";
     }
     return `钉钉接口 ${err.api} 返回错误${err.code ? ` ${err.code}` : ""}：${err.detail}`;
   }
