@@ -14,5 +14,6 @@ describe("the template's 人员 sheet", () => {
     wb.getWorksheet("填写说明")!.eachRow((row) => notes.push((row.values as unknown[]).slice(1).map(String).join(" | ")));
     expect(notes).toContain("人员 | 角色 | 是 | 单位目标办、单位主要负责人、目标责任人，或 目标办（省目标办人员）、第三方机构 | 单位目标办、单位主要负责人、目标责任人、目标办、第三方机构");
     expect(notes).toContain("人员 | 所属单位 | 否 | 单位代码、全称或简称；单位人员必填，目标办、第三方机构人员不填 | ");
+    expect(notes.some((n) => n.includes("新省份的第一个目标办账号可在“人员”表中填写：角色选“目标办”，所属单位留空"))).toBe(true);
   });
 });
