@@ -1,3 +1,4 @@
+import { listDepartmentUsers, listSubDepartments } from "./contacts.js";
 import type { RouteName, SimState } from "./state.js";
 import { checkBatchSend, checkCardCreate, checkPrivateData, checkWebhookMessage, isStringMap, type ApiRefusal } from "./validate.js";
 
@@ -39,13 +40,15 @@ const ROUTES: Record<string, RouteName> = {
   [`GET ${OAPI_PREFIX}/gettoken`]: "legacyToken",
   [`POST ${OAPI_PREFIX}/media/upload`]: "media",
   [`POST ${OAPI_PREFIX}/robot/sendBySession`]: "session",
+  [`POST ${OAPI_PREFIX}/topapi/v2/department/listsub`]: "deptListSub",
+  [`POST ${OAPI_PREFIX}/topapi/v2/user/list`]: "userList",
 };
 
 export function routeOf(method: string, path: string): RouteName | undefined {
   return ROUTES[`${method} ${path}`];
 }
 
-export const isLegacy = (route: RouteName): boolean => route === "legacyToken" || route === "media" || route === "session";
+export const isLegacy = (route: RouteName): boolean => ["legacyToken", "media", "session", "deptListSub", "userList"].includes(route);
 
 const json = (status: number, body: unknown): SimResponse => ({ status, body });
 const apiError = (r: ApiRefusal, requestid: string): SimResponse => json(r.status, { code: r.code, message: r.message, requestid });
@@ -68,6 +71,8 @@ export async function handleRoute(route: RouteName, req: SimRequest, state: SimS
   }
   if (route === "session") return sessionWebhook(req, state, now);
   if (route === "media") return mediaUpload(req, state, now);
+  if (route === "deptListSub") return listSubDepartments(state, state.contacts, req.query, req.json);
+  if (route === "userList") return listDepartmentUsers(state, state.contacts, req.query, req.json);
 
   // Every other route is the new API family: token in the x-acs-dingtalk-access-token header.
   const token = req.headers["x-acs-dingtalk-access-token"];

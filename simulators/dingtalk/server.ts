@@ -2,8 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { handleRoute, isLegacy, OAPI_PREFIX, routeOf, type SimConfig, type SimRequest, type SimResponse } from "./api-routes.js";
 import { Driver, type CallbackResult, type ClickOptions, type MessageOptions, type SignOptions } from "./driver.js";
+import type { SimContacts } from "./contacts.js";
 import { SimState, type CallbackRecord, type CardState, type DeliveredMessage, type Fault, type RecordedRequest, type SimClock } from "./state.js";
 
+export type { SimContacts, SimDept, SimUser } from "./contacts.js";
 export type { CallbackResult, CallbackRecord, CardState, ClickOptions, DeliveredMessage, Fault, MessageOptions, RecordedRequest, SignOptions, SimClock };
 
 /**
@@ -33,6 +35,8 @@ export interface DingtalkSimulatorOptions {
   maxUserIds?: number;
   cardTimeoutMs?: number;
   messageTimeoutMs?: number;
+  /** The organisation (通讯录) and the app's contact permissions. */
+  contacts?: SimContacts;
 }
 
 export interface DingtalkSimulator {
@@ -72,6 +76,8 @@ export interface DingtalkSimulator {
   /** Expires every session webhook issued so far. */
   expireSessions(): void;
   addUsers(...staffIds: string[]): void;
+  /** Replaces the organisation read through department/listsub and user/list. */
+  setContacts(contacts: SimContacts): void;
   /** Clears recordings (requests, messages, callbacks); cards, tokens and routes stay. */
   resetRecords(): void;
   close(): Promise<void>;
@@ -93,6 +99,7 @@ export async function startDingtalkSimulator(opts: DingtalkSimulatorOptions = {}
     maxUserIds: opts.maxUserIds ?? 20,
   };
   const state = new SimState(opts.clock ?? { now: () => new Date() }, opts.users ? new Set(opts.users) : null);
+  if (opts.contacts) state.contacts = opts.contacts;
   let botUrl = opts.botUrl;
 
   const server = createServer((req, res) => {
@@ -155,6 +162,9 @@ export async function startDingtalkSimulator(opts: DingtalkSimulatorOptions = {}
     expireTokens: () => state.tokens.clear(),
     expireSessions: () => {
       for (const s of state.sessions.values()) s.expiresAt = 0;
+    },
+    setContacts: (contacts) => {
+      state.contacts = contacts;
     },
     addUsers: (...ids) => {
       if (state.users) for (const id of ids) state.users.add(id);

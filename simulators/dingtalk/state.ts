@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { SimContacts } from "./contacts.js";
 import type { OpenSpace } from "./validate.js";
 
 /** Everything the simulator remembers; tests read it to assert what "DingTalk" received. */
@@ -15,7 +16,9 @@ export type RouteName =
   | "updateCard"
   | "registerCallback"
   | "media"
-  | "session";
+  | "session"
+  | "deptListSub"
+  | "userList";
 
 export interface RecordedRequest {
   route: RouteName | "unknown";
@@ -96,6 +99,7 @@ export class SimState {
   readonly routes = new Map<string, { callbackUrl: string; apiSecret?: string }>();
   readonly flowControlled = new Set<string>();
   faults: (Fault & { times: number })[] = [];
+  contacts: SimContacts = { departments: [], users: [] };
   qpsLimit: number | null = null;
   readonly qpsWindow = new Map<string, { second: number; count: number }>();
   private seq = 0;

@@ -1,9 +1,10 @@
+import { departmentList, memberList, type SimDirectory } from "./contacts.js";
 import { parseMultipart } from "./multipart.js";
 import type { Obj, SimState } from "./state.js";
 import { cardKeys, checkAgent, checkMessage, checkTemplateCard, INTERACTIVE, recipients, SimApiError } from "./validate.js";
 
 /**
- * The simulated qyapi endpoints under /cgi-bin/ (docs 91039, 90236, 94888, 90253, 90254). Every
+ * The simulated qyapi endpoints under /cgi-bin/ (docs 91039, 90236, 94888, 90253, 90254, 90208, 90201). Every
  * answer is HTTP 200 with errcode/errmsg, as WeCom does, except media/get's file bytes.
  */
 
@@ -31,6 +32,8 @@ export interface AppConfig {
   users?: Set<string>;
   /** Interactive cards need a callback URL on the app (doc 90236). */
   hasCallback: () => boolean;
+  /** The organisation the app may read (通讯录). */
+  directory: () => SimDirectory;
 }
 
 const ok = (extra: Obj = {}): SimResponse => ({ status: 200, json: { errcode: 0, errmsg: "ok", ...extra } });
@@ -52,6 +55,10 @@ export async function handleApi(req: SimRequest, state: SimState, app: AppConfig
         return upload(req, state);
       case "GET media/get":
         return download(req, state);
+      case "GET department/list":
+        return departmentList(app.directory(), req.query);
+      case "GET user/list":
+        return memberList(app.directory(), req.query);
       default:
         return { status: 404, json: { errcode: 404, errmsg: "unknown api (not simulated)" } };
     }

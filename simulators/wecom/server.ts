@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { handleApi, type SimResponse } from "./api-handlers.js";
+import type { SimDirectory } from "./contacts.js";
 import { CallbackDriver, type CallbackOptions, type CallbackResult, type Forgery, type RecordedCallback } from "./callback-client.js";
 import { SimState, type ScreenItem, type SimCard, type SimMedia } from "./state.js";
 
@@ -19,6 +20,7 @@ import { SimState, type ScreenItem, type SimCard, type SimMedia } from "./state.
 
 export { SimProtocolError, type CallbackResult, type Forgery, type CallbackOptions, type PassiveReplyView } from "./callback-client.js";
 export type { ScreenItem, SimCard } from "./state.js";
+export type { SimDepartment, SimDirectory, SimMember } from "./contacts.js";
 
 export interface WecomSimulatorOptions {
   corpId?: string;
@@ -39,6 +41,8 @@ export interface WecomSimulatorOptions {
   callbackAttempts?: number;
   perUserPerMinute?: number;
   perUserPerHour?: number;
+  /** The organisation (通讯录) the app may read; default only the root department. */
+  directory?: SimDirectory;
 }
 
 /** Fault injection: the next `times` matching API calls fail this way (or are slowed down). */
@@ -107,6 +111,8 @@ export interface WecomSimulator {
   seal(plain: string, forge?: Forgery): { encrypt: string; timestamp: string; nonce: string; signature: string };
   /** Polls until `check` returns true (background sends arrive after the callback answer). */
   waitFor(check: () => boolean, timeoutMs?: number): Promise<void>;
+  /** Replaces the organisation the app reads through department/list and user/list. */
+  setDirectory(directory: SimDirectory): void;
   /** Forgets requests, callbacks, cards, media, screens and faults (keeps tokens). */
   reset(): void;
   close(): Promise<void>;
@@ -132,7 +138,8 @@ export async function startWecomSimulator(opts: WecomSimulatorOptions = {}): Pro
     perUserPerHour: opts.perUserPerHour ?? 1000,
   });
   const users = opts.users ? new Set(opts.users.map((u) => u.toLowerCase())) : undefined;
-  const app = { corpId, secret, agentId, users, hasCallback: () => callbackUrl !== undefined };
+  let directory: SimDirectory = opts.directory ?? { departments: [{ id: 1, name: "企业", parentid: 0 }], members: [] };
+  const app = { corpId, secret, agentId, users, hasCallback: () => callbackUrl !== undefined, directory: () => directory };
   const driver = new CallbackDriver({ corpId, agentId, token, encodingAesKey }, state, {
     url: () => callbackUrl,
     timeoutMs: opts.callbackTimeoutMs ?? 5000,
@@ -244,6 +251,9 @@ export async function startWecomSimulator(opts: WecomSimulatorOptions = {}): Pro
         if (Date.now() > until) throw new Error("waitFor: condition not met in time");
         await new Promise((r) => setTimeout(r, 10));
       }
+    },
+    setDirectory: (d) => {
+      directory = d;
     },
     reset: () => {
       requests.length = 0;

@@ -1,12 +1,14 @@
 import { archiveCli } from "./commands/archive.js";
 import { backupCli } from "./commands/backup.js";
+import { directoryCli } from "./commands/directory.js";
 import { evaluationCli } from "./commands/evaluation.js";
 import { migrateToPostgresCli } from "./commands/migrate-to-postgres.js";
 import { targetsCli } from "./commands/targets.js";
+import { usersCli } from "./commands/users.js";
 import type { CliCommand } from "./commands/types.js";
 
-/** `npm run cli -- <command> …`: operator tools (Excel templates, import, export, evaluation). */
-const commands: CliCommand[] = [...targetsCli, ...evaluationCli, ...backupCli, ...archiveCli, ...migrateToPostgresCli];
+/** `npm run cli -- <command> …`: operator tools (Excel templates, import, export, evaluation, people, backup, archive). */
+const commands: CliCommand[] = [...targetsCli, ...evaluationCli, ...usersCli, ...directoryCli, ...backupCli, ...archiveCli, ...migrateToPostgresCli];
 
 const [name, ...args] = process.argv.slice(2);
 // Several commands share a verb (template targets / template evaluation): the subject word decides.

@@ -11,7 +11,7 @@ import { CommandInput, type Command } from "./command.js";
 import { CommandContext, type ConversationSettings } from "./context.js";
 import { clearDialog, loadDialog, saveDialog } from "./dialog.js";
 import type { InboundEvent } from "./event.js";
-import { resolveActor } from "./identity.js";
+import { rememberUnknownSender, resolveActor } from "./identity.js";
 import type { CommandRegistry } from "./registry.js";
 import { text, type Card, type Reply } from "./reply.js";
 import { noteDuplicate, recordCommand, recordIfDatabaseError } from "../metrics/registry.js";
@@ -94,6 +94,7 @@ export class ConversationCore {
   ): Promise<{ replies: Reply[]; userId: number | null }> {
     const actor = await resolveActor(tx, event.platform, event.senderId);
     if (actor === null) {
+      await rememberUnknownSender(tx, event, now);
       return { replies: [text(`您的账号（${event.senderId}）尚未在目标绩效管理系统中登记。请联系本单位目标办或省目标办开通后再使用。`)], userId: null };
     }
     if (actor === "inactive") return { replies: [text("您的账号已停用。如有疑问，请联系本单位目标办。")], userId: null };

@@ -1,6 +1,7 @@
 import type { Tx } from "../infra/db.js";
 import type { Actor } from "../domain/actor.js";
 import type { Role } from "../domain/vocabulary.js";
+import type { InboundEvent } from "./event.js";
 
 /** identity → user → role and agency. Null when the platform account is not bound to anyone. */
 export async function resolveActor(tx: Tx, platform: string, externalId: string): Promise<Actor | "inactive" | null> {
@@ -12,4 +13,22 @@ export async function resolveActor(tx: Tx, platform: string, externalId: string)
   const u = identity.user;
   if (!u.active) return "inactive";
   return { id: u.id, account: u.account, name: u.name, role: u.role as Role, agencyId: u.agencyId };
+}
+
+/** Platforms whose accounts can be bound later with 绑定 (the console has no platform accounts). */
+const BINDABLE = new Set(["wecom", "dingtalk"]);
+const LAST_TEXT_MAX = 100;
+
+/**
+ * Remembers a platform account nobody is bound to (未登记), so the office can bind it with 绑定: the
+ * platform, the account, first and last seen, and the last text cut short — nothing else.
+ */
+export async function rememberUnknownSender(tx: Tx, event: InboundEvent, now: Date): Promise<void> {
+  if (!BINDABLE.has(event.platform)) return;
+  const lastText = event.body.type === "text" ? event.body.text.trim().slice(0, LAST_TEXT_MAX) : event.body.type === "file" ? `［文件］${event.body.fileName}`.slice(0, LAST_TEXT_MAX) : undefined;
+  await tx.unknownSender.upsert({
+    where: { platform_externalId: { platform: event.platform, externalId: event.senderId } },
+    create: { platform: event.platform, externalId: event.senderId, firstSeenAt: now, lastSeenAt: now, lastText: lastText ?? null },
+    update: { lastSeenAt: now, ...(lastText !== undefined ? { lastText } : {}) },
+  });
 }

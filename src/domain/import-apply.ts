@@ -92,7 +92,7 @@ async function applyAgencies(tx: Tx, dir: Directory, counts: ApplyCounts): Promi
 
 async function applyUsers(tx: Tx, dir: Directory, counts: ApplyCounts): Promise<void> {
   const changed = [...dir.users.values()].filter((u) => u.row !== undefined && u.changed);
-  const data = (u: (typeof changed)[number]) => ({ name: u.name, role: u.role, agencyId: dir.agencies.get(u.agencyCode!)!.id! });
+  const data = (u: (typeof changed)[number]) => ({ name: u.name, role: u.role, mobile: u.mobile, agencyId: u.agencyCode ? dir.agencies.get(u.agencyCode)!.id! : null });
   const fresh = changed.filter((u) => u.id === null);
   const created = await tx.user.createManyAndReturn({ data: fresh.map((u) => ({ account: u.account, ...data(u) })), select: { id: true, account: true } });
   for (const c of created) dir.users.get(c.account)!.id = c.id;

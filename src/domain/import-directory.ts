@@ -1,7 +1,7 @@
 import type { Tx } from "../infra/db.js";
 import { RowReader } from "./import-cells.js";
 import type { ImportInput, Problems } from "./import-problems.js";
-import { IMPORT_ROLE_LABEL, type ImportRole } from "./import-sheets.js";
+import { IMPORT_ROLE_LABEL, PROVINCE_ROLES, type ImportRole } from "./import-sheets.js";
 import { AGENCY_LEVEL_LABEL, AGENCY_MANAGEMENT_LABEL, ROLE_LABEL, type Role } from "./vocabulary.js";
 
 /**
@@ -27,6 +27,8 @@ export interface UserEntry {
   role: string;
   agencyCode: string | null;
   active: boolean;
+  /** Kept as stored when the sheet leaves it empty. */
+  mobile: string | null;
   id: number | null;
   row?: number;
   changed?: boolean;
@@ -41,14 +43,22 @@ export interface Directory {
   failed: Set<string>;
 }
 
-const ROLE_ALIASES: Record<string, ImportRole> = { 主要负责人: "head", 一把手: "head", 责任人: "staff", 工作人员: "staff" };
+const ROLE_ALIASES: Record<string, ImportRole> = {
+  主要负责人: "head",
+  一把手: "head",
+  责任人: "staff",
+  工作人员: "staff",
+  省目标办: "office",
+  目标部: "office",
+  第三方: "assessor",
+};
 
 export async function loadDirectory(tx: Tx): Promise<Directory> {
   const agencies = await tx.agency.findMany({ orderBy: { id: "asc" } });
   const users = await tx.user.findMany({ include: { agency: { select: { code: true } } }, orderBy: { id: "asc" } });
   return {
     agencies: new Map(agencies.map((a) => [a.code, { code: a.code, name: a.name, shortName: a.shortName, managementType: a.managementType, adminLevel: a.adminLevel, id: a.id }])),
-    users: new Map(users.map((u) => [u.account, { account: u.account, name: u.name, role: u.role, agencyCode: u.agency?.code ?? null, active: u.active, id: u.id }])),
+    users: new Map(users.map((u) => [u.account, { account: u.account, name: u.name, role: u.role, agencyCode: u.agency?.code ?? null, active: u.active, mobile: u.mobile, id: u.id }])),
     failed: new Set(),
   };
 }
@@ -69,6 +79,12 @@ export function findUserEntry(dir: Directory, ref: string, agencyCode: string): 
   if (byAccount) return byAccount;
   const byName = [...dir.users.values()].filter((u) => u.name === ref && u.agencyCode === agencyCode);
   return byName.length === 1 ? byName[0] : byName.length > 1 ? "ambiguous" : null;
+}
+
+/** "138 0000 0000", "+86 13800000000", "138-0000-0000" → "13800000000"; null when not a mainland mobile. */
+export function normaliseMobile(text: string): string | null {
+  const digits = text.replace(/[\s-]/g, "").replace(/^(\+?86)/, "");
+  return /^1\d{10}$/.test(digits) ? digits : null;
 }
 
 export function agencyNotFound(ref: string): string {
@@ -120,13 +136,17 @@ export async function checkUsers(tx: Tx, input: ImportInput, dir: Directory, pro
     seen.set(`account:${account}`, row.row);
     const name = r.text("name", { required: true, max: 30 });
     const role = r.choice("role", IMPORT_ROLE_LABEL, { required: true, aliases: ROLE_ALIASES });
-    const agencyRef = r.text("agency", { required: true });
-    const agency = agencyRef ? findAgencyEntry(dir, agencyRef) : null;
-    if (agencyRef && agency === null && !dir.failed.has(agencyRef)) r.fail("agency", agencyNotFound(agencyRef));
+    const provinceRole = role !== null && PROVINCE_ROLES.includes(role);
+    const agencyRef = r.text("agency");
+    if (role && !provinceRole && !agencyRef) r.fail("agency", `${IMPORT_ROLE_LABEL[role]}须填写所属单位（单位代码、全称或简称）。`);
+    if (role && provinceRole && agencyRef) r.fail("agency", `${IMPORT_ROLE_LABEL[role]}人员不属于任何单位，请将“所属单位”留空。`);
+    const agency = agencyRef && !provinceRole ? findAgencyEntry(dir, agencyRef) : null;
+    if (agencyRef && !provinceRole && agency === null && !dir.failed.has(agencyRef)) r.fail("agency", agencyNotFound(agencyRef));
     if (agency === "ambiguous") r.fail("agency", `“${agencyRef}”对应多个单位，请填写单位代码。`);
     const existing = dir.users.get(account);
-    if (existing && !["officer", "head", "staff"].includes(existing.role)) {
-      r.fail("role", `账号 ${account} 在系统中是${ROLE_LABEL[existing.role as Role]}，不能通过导入改为单位人员。`);
+    // A person moves between agencies by import, but never between an agency and the province.
+    if (existing && role && PROVINCE_ROLES.includes(existing.role as ImportRole) !== provinceRole) {
+      r.fail("role", `账号 ${account} 在系统中是${ROLE_LABEL[existing.role as Role]}，不能通过导入改为${IMPORT_ROLE_LABEL[role]}。`);
     }
     const identities: UserEntry["identities"] = [];
     for (const platform of ["wecom", "dingtalk"] as const) {
@@ -139,13 +159,18 @@ export async function checkUsers(tx: Tx, input: ImportInput, dir: Directory, pro
       seen.set(`${platform}:${id}`, row.row);
       identities.push({ platform, externalId: id });
     }
-    if (!r.ok || !role || !agency || agency === "ambiguous") {
+    const mobileText = r.text("mobile");
+    const mobile = mobileText ? normaliseMobile(mobileText) : null;
+    if (mobileText && !mobile) r.fail("mobile", `手机号“${mobileText}”应为 11 位数字，如 13800000000。`);
+    if (!r.ok || !role || agency === "ambiguous" || (!provinceRole && !agency)) {
       for (const n of [account, name]) if (n) dir.failed.add(n);
       continue;
     }
+    const agencyCode = agency?.code ?? null;
     // Only platform accounts not yet bound to this person are written.
     const unbound = identities.filter((i) => !bound.some((b) => b.platform === i.platform && b.externalId === i.externalId));
-    const changed = !existing || existing.name !== name || existing.role !== role || existing.agencyCode !== agency.code || unbound.length > 0;
-    dir.users.set(account, { account, name, role, agencyCode: agency.code, active: existing?.active ?? true, id: existing?.id ?? null, row: row.row, changed, identities: unbound });
+    const keptMobile = mobile ?? existing?.mobile ?? null;
+    const changed = !existing || existing.name !== name || existing.role !== role || existing.agencyCode !== agencyCode || existing.mobile !== keptMobile || unbound.length > 0;
+    dir.users.set(account, { account, name, role, agencyCode, active: existing?.active ?? true, mobile: keptMobile, id: existing?.id ?? null, row: row.row, changed, identities: unbound });
   }
 }

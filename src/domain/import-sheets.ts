@@ -36,9 +36,15 @@ export interface SheetSpec {
   fields: FieldSpec[];
 }
 
-/** Roles an import may give: the agencies' own people (DESIGN.md §1); province roles are set by hand. */
-export const IMPORT_ROLE_LABEL = { officer: "单位目标办", head: "单位主要负责人", staff: "目标责任人" } as const;
+/**
+ * Roles the 人员 sheet may give (DESIGN.md §1): the agencies' own people, and the province's 目标办
+ * (§2.12) and 第三方机构 (§2.24), who belong to no agency. A new province's first office account can
+ * come from this sheet.
+ */
+export const IMPORT_ROLE_LABEL = { officer: "单位目标办", head: "单位主要负责人", staff: "目标责任人", office: "目标办", assessor: "第三方机构" } as const;
 export type ImportRole = keyof typeof IMPORT_ROLE_LABEL;
+/** Roles without an agency: their 所属单位 stays empty. */
+export const PROVINCE_ROLES: readonly ImportRole[] = ["office", "assessor"];
 
 export const QUARTER_LABELS = ["第一季度", "第二季度", "第三季度", "第四季度"] as const;
 export const LEVEL_LABELS = ["一级", "二级", "三级"] as const;
@@ -65,14 +71,15 @@ export const SHEETS: readonly SheetSpec[] = [
   {
     key: "users",
     name: "人员",
-    purpose: "单位的目标办人员、主要负责人和目标责任人。系统中已有的人员不必填写；填写后按账号新增或更新。",
+    purpose: "单位的目标办人员、主要负责人和目标责任人，以及省目标办、第三方机构人员。系统中已有的人员不必填写；填写后按账号新增或更新。",
     fields: [
       { key: "account", header: "账号", required: true, hint: "全省唯一的登录账号，字母、数字、下划线，如 fgw_zhao", width: 16 },
       { key: "name", header: "姓名", required: true, hint: "真实姓名", width: 10 },
-      { key: "role", header: "角色", required: true, choices: Object.values(IMPORT_ROLE_LABEL), hint: "单位目标办、单位主要负责人 或 目标责任人", width: 16 },
-      { key: "agency", header: "所属单位", required: true, aliases: ["单位"], hint: "单位代码、全称或简称", width: 20 },
+      { key: "role", header: "角色", required: true, choices: Object.values(IMPORT_ROLE_LABEL), hint: "单位目标办、单位主要负责人、目标责任人，或 目标办（省目标办人员）、第三方机构", width: 16 },
+      { key: "agency", header: "所属单位", aliases: ["单位"], hint: "单位代码、全称或简称；单位人员必填，目标办、第三方机构人员不填", width: 20 },
       { key: "wecom", header: "企业微信账号", aliases: ["企业微信UserID"], hint: "企业微信通讯录中的 UserID，可不填", width: 16 },
       { key: "dingtalk", header: "钉钉账号", aliases: ["钉钉UserID"], hint: "钉钉通讯录中的 userId，可不填", width: 16 },
+      { key: "mobile", header: "手机号", aliases: ["手机", "手机号码"], hint: "11 位手机号，可不填；用于从企业微信、钉钉通讯录自动绑定账号", width: 14 },
     ],
   },
   {

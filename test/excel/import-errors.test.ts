@@ -166,9 +166,33 @@ describe("problems in the 单位 and 人员 sheets", () => {
     const list = await problems(file);
     expect(list.slice(0, 3)).toEqual([
       "单位 表第 3 行 D 列（管理方式）：“直管”不是有效的管理方式，应填写直接管理、委托管理之一。",
-      "人员 表第 2 行 C 列（角色）：“科员”不是有效的角色，应填写单位目标办、单位主要负责人、目标责任人之一。",
+      "人员 表第 2 行 C 列（角色）：“科员”不是有效的角色，应填写单位目标办、单位主要负责人、目标责任人、目标办、第三方机构之一。",
       "人员 表第 3 行 D 列（所属单位）：未找到单位“交通厅”。请填写系统中已有单位的代码、全称或简称，或在“单位”表中补充该单位。",
     ]);
+  });
+
+  it("wants 所属单位 empty for 目标办 and 第三方机构 and filled for an agency's people", async () => {
+    const file = base();
+    file.人员.push(["mbb_wang", "王明", "目标办", "省交通运输厅", null, null], ["dsf_li", "李平", "第三方机构", null, null, null]);
+    setCell(file, "人员", 3, "所属单位", null);
+    setCell(file, "人员", 4, "手机号", "1380000");
+    const list = await problems(file);
+    expect(list).toEqual([
+      "人员 表第 3 行 D 列（所属单位）：单位主要负责人须填写所属单位（单位代码、全称或简称）。",
+      "人员 表第 4 行 G 列（手机号）：手机号“1380000”应为 11 位数字，如 13800000000。",
+      `人员 表第 ${file.人员.length} 行 D 列（所属单位）：目标办人员不属于任何单位，请将“所属单位”留空。`,
+    ]);
+  });
+
+  it("does not turn an agency's person into a province role", async () => {
+    const file = base();
+    setCell(file, "人员", 2, "角色", "目标办");
+    setCell(file, "人员", 2, "所属单位", null);
+    const { db: other } = await freshDb("import-errors-roles");
+    expect((await importSheets(other, base())).result.ok).toBe(true);
+    const { result } = await importSheets(other, file);
+    await other.$disconnect();
+    expect(!result.ok && result.problems).toContain("人员 表第 2 行 C 列（角色）：账号 jtt_officer 在系统中是单位目标办，不能通过导入改为目标办。");
   });
 
   it("uses the real column letter when columns were moved", async () => {

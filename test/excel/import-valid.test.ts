@@ -125,7 +125,20 @@ describe("importing a valid 目标任务分解表", () => {
     const file = clone(provinceFile());
     file.人员.push(["mbb_li", "李华", "目标责任人", "省供销社", null, null]);
     const { result } = await importSheets(db, file);
-    expect(!result.ok && result.problems).toEqual([`人员 表第 ${file.人员.length + 1} 行 C 列（角色）：账号 mbb_li 在系统中是目标办（领导小组办公室/目标部），不能通过导入改为单位人员。`]);
+    expect(!result.ok && result.problems).toEqual([`人员 表第 ${file.人员.length + 1} 行 C 列（角色）：账号 mbb_li 在系统中是目标办（领导小组办公室/目标部），不能通过导入改为目标责任人。`]);
+  });
+
+  it("creates the first 目标办 and 第三方机构 accounts without an agency, bound to their platform accounts", async () => {
+    const file = clone(provinceFile());
+    file.人员.push(["mbb_wang", "王明", "目标办", null, "WangMing", null, "+86 138-0000-0001"], ["dsf_li", "李平", "第三方机构", "", null, "dt-dsf-li"]);
+    const { text } = await importSheets(db, file);
+    expect(text).toContain("人员：新增 2 人");
+    const people = await db.user.findMany({ where: { account: { in: ["mbb_wang", "dsf_li"] } }, include: { identities: true }, orderBy: { account: "asc" } });
+    expect(people.map((u) => [u.account, u.role, u.agencyId, u.mobile, u.identities.map((i) => `${i.platform}:${i.externalId}`)])).toEqual([
+      ["dsf_li", "assessor", null, null, ["dingtalk:dt-dsf-li"]],
+      ["mbb_wang", "office", null, "13800000001", ["wecom:WangMing"]],
+    ]);
+    expect((await importSheets(db, file)).text).toContain("未作任何修改");
   });
 
   it("imports into the year asked for, creating that cycle", async () => {

@@ -167,6 +167,34 @@ export class DingtalkApi {
     if (err) throw err;
   }
 
+  /** The next level of departments under deptId (topapi/v2/department/listsub; the root is 1). */
+  async listSubDepartments(deptId: number): Promise<{ deptId: number; name: string; parentId: number }[]> {
+    const data = await this.legacyPost<{ result?: { dept_id?: number; name?: string; parent_id?: number }[] }>("department.listsub", "/topapi/v2/department/listsub", { dept_id: deptId });
+    return (data.result ?? []).map((d) => ({ deptId: Number(d.dept_id), name: d.name ?? "", parentId: Number(d.parent_id) }));
+  }
+
+  /** Everyone directly in one department, page by page (topapi/v2/user/list, at most 100 a page). */
+  async listDepartmentUsers(deptId: number): Promise<{ userId: string; name: string; mobile?: string }[]> {
+    type Page = { result?: { has_more?: boolean; next_cursor?: number; list?: { userid?: string; name?: string; mobile?: string }[] } };
+    const users: { userId: string; name: string; mobile?: string }[] = [];
+    for (let cursor: number | undefined = 0; cursor !== undefined; ) {
+      const page: Page = await this.legacyPost<Page>("user.list", "/topapi/v2/user/list", { dept_id: deptId, cursor, size: 100 });
+      for (const u of page.result?.list ?? []) users.push({ userId: u.userid ?? "", name: u.name ?? "", ...(u.mobile ? { mobile: u.mobile } : {}) });
+      cursor = page.result?.has_more ? page.result.next_cursor : undefined;
+    }
+    return users;
+  }
+
+  /** Legacy (oapi) JSON call with the token in the query and errcode in the body. */
+  private async legacyPost<T>(api: string, path: string, body: unknown): Promise<T> {
+    return this.withToken(api, async (token) => {
+      const res = await this.http.post(`${this.cfg.oapiBase}${path}`, body, { params: { access_token: token }, timeout: this.timeoutMs });
+      const err = fromLegacyBody(api, res.data);
+      if (err) throw err;
+      return res.data as T;
+    });
+  }
+
   private async fetchToken(): Promise<FetchedToken> {
     try {
       const res = await this.http.post(

@@ -75,6 +75,19 @@ export interface MediaFile {
   contentType?: string;
 }
 
+export interface WecomDepartment {
+  id: number;
+  name: string;
+  parentid: number;
+}
+
+export interface WecomMember {
+  userid: string;
+  name: string;
+  department: number[];
+  mobile?: string;
+}
+
 interface WecomJson {
   errcode?: number;
   errmsg?: string;
@@ -157,6 +170,35 @@ export class WecomApiClient {
         checked(api, JSON.parse(data.toString("utf8")) as WecomJson);
       }
       return { data, fileName: fileNameFrom(String(res.headers["content-disposition"] ?? "")), contentType: contentType || undefined };
+    });
+  }
+
+  /** Departments in the app's visible range (doc 90208 获取部门列表). */
+  async listDepartments(): Promise<WecomDepartment[]> {
+    const json = await this.get("department/list", {});
+    const list = Array.isArray(json.department) ? (json.department as Record<string, unknown>[]) : [];
+    return list.map((d) => ({ id: Number(d.id), name: str(d.name) ?? "", parentid: Number(d.parentid ?? 0) }));
+  }
+
+  /**
+   * Members directly in one department (doc 90201 获取部门成员详情). Apps created after 2022-06-20 get
+   * no mobile here, and an agent-developed app may get the userid in place of the name.
+   */
+  async listDepartmentMembers(departmentId: number): Promise<WecomMember[]> {
+    const json = await this.get("user/list", { department_id: String(departmentId) });
+    const list = Array.isArray(json.userlist) ? (json.userlist as Record<string, unknown>[]) : [];
+    return list.map((u) => ({
+      userid: str(u.userid) ?? "",
+      name: str(u.name) ?? "",
+      department: Array.isArray(u.department) ? u.department.map(Number) : [],
+      mobile: str(u.mobile),
+    }));
+  }
+
+  private async get(api: string, params: Record<string, string>): Promise<WecomJson> {
+    return this.withToken(api, async (token) => {
+      const res = await this.request(api, { method: "GET", url: `${this.base}/cgi-bin/${api}`, params: { access_token: token, ...params } });
+      return checked(api, res.data);
     });
   }
 
