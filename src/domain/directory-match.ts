@@ -31,6 +31,8 @@ export interface DirectoryPerson {
   mobile: string | null;
   /** This person's account on the platform being synced, if bound. */
   boundId: string | null;
+  /** Disabled people keep their accounts but are never matched. */
+  active: boolean;
 }
 
 export interface Outcome {
@@ -53,6 +55,7 @@ const listOf = (people: DirectoryPerson[]) => people.map((p) => p.account).join(
 export function planDirectoryBindings(members: OrgMember[], people: DirectoryPerson[], platformLabel: string): MatchPlan {
   const plan: MatchPlan = { bind: [], already: [], kept: [], ambiguous: [], unmatched: [] };
   const boundTo = new Map(people.filter((p) => p.boundId).map((p) => [p.boundId!, p]));
+  const active = people.filter((p) => p.active);
   const candidates: Outcome[] = [];
   for (const member of members) {
     const holder = boundTo.get(member.externalId);
@@ -60,7 +63,7 @@ export function planDirectoryBindings(members: OrgMember[], people: DirectoryPer
       plan.already.push({ member, person: holder });
       continue;
     }
-    const found = match(member, people);
+    const found = match(member, active);
     if ("reason" in found) (found.ambiguous ? plan.ambiguous : plan.unmatched).push({ member, reason: found.reason });
     else if (found.person.boundId) {
       plan.kept.push({ member, person: found.person, reason: `${found.person.name}（${found.person.account}）已绑定${platformLabel}账号 ${found.person.boundId}，未改动` });

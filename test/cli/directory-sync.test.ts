@@ -58,6 +58,9 @@ beforeAll(async () => {
   });
   const wu = await db.user.findUniqueOrThrow({ where: { account: "wjw_wu" } });
   await db.platformIdentity.create({ data: { platform: "wecom", externalId: "WuLin", userId: wu.id } });
+  // A former 王强 of the same agency, disabled: keeps his DingTalk account and is never matched.
+  const old = await db.user.create({ data: { account: "jtt_old", name: "王强", role: "staff", agencyId: jtt.id, active: false } });
+  await db.platformIdentity.create({ data: { platform: "dingtalk", externalId: "dt-old", userId: old.id } });
 
   wecom = await startWecomSimulator({
     directory: {
@@ -88,6 +91,7 @@ beforeAll(async () => {
       ],
       users: [
         { userid: "dt-wang", name: "王强", dept_id_list: [10] },
+        { userid: "dt-old", name: "王强", dept_id_list: [10] },
         { userid: "dt-li", name: "李娜", dept_id_list: [10] },
         { userid: "dt-mbb", name: "王明", dept_id_list: [1], mobile: "+86 13800000001" },
         { userid: "dt-zhou", name: "周涛", dept_id_list: [11], mobile: "13800000009" },
@@ -105,7 +109,7 @@ afterAll(async () => {
   await dingtalk.close();
 });
 
-describe("directory sync wecom", { timeout: 120_000 }, () => {
+describe("directory sync wecom", { timeout: 240_000 }, () => {
   it("previews with --dry-run and writes nothing", async () => {
     const before = await bindings("wecom");
     const run = await cli(["directory", "sync", "wecom", "--dry-run"]);
@@ -150,25 +154,26 @@ describe("directory sync wecom", { timeout: 120_000 }, () => {
   });
 });
 
-describe("directory sync dingtalk", { timeout: 120_000 }, () => {
+describe("directory sync dingtalk", { timeout: 240_000 }, () => {
   it("matches by mobile where DingTalk returns it, by name otherwise, and never binds a person two members claim", async () => {
     const dry = await cli(["directory", "sync", "dingtalk", "--dry-run"]);
     expect(dry.status).toBe(0);
-    expect(await bindings("dingtalk")).toEqual([]);
+    expect(await bindings("dingtalk")).toEqual(["dt-old→jtt_old"]);
     const run = await cli(["directory", "sync", "dingtalk"]);
     expect(run.status).toBe(0);
     const out = run.stdout;
-    // 107 members over two pages of the 外聘人员 department (at most 100 a page) and three levels of departments.
-    expect(out).toContain("钉钉通讯录：部门 4 个，成员 107 人。");
+    // 108 members over two pages of the 外聘人员 department (at most 100 a page) and three levels of departments.
+    expect(out).toContain("钉钉通讯录：部门 4 个，成员 108 人。");
     expect(out).not.toContain("未返回成员手机号");
     expect(out).toContain("已绑定 2 人：\n  - 王明（钉钉 dt-mbb，部门 无） → 王明（账号 mbb_wang）\n  - 王强（钉钉 dt-wang，部门 贵州省交通运输厅） → 王强（账号 jtt_wang）");
+    expect(out).toContain("此前已绑定，未改动 1 人：\n  - dt-old → 王强（账号 jtt_old）");
     expect(out).toContain("  - 吴琳（钉钉 dt-wu1，部门 省卫生健康委）：与 吴琳（dt-wu2） 同时对应 吴琳（wjw_wu）");
     expect(out).toContain("  - 李娜（钉钉 dt-li，部门 贵州省交通运输厅）：贵州省交通运输厅有 2 名同名人员（jtt_li、jtt_li2）");
     expect(out).toContain("  - 周涛（钉钉 dt-zhou，部门 科技处）：所在部门（科技处）与系统中单位的全称、简称都不相同");
-    expect(await bindings("dingtalk")).toEqual(["dt-mbb→mbb_wang", "dt-wang→jtt_wang"]);
+    expect(await bindings("dingtalk")).toEqual(["dt-mbb→mbb_wang", "dt-old→jtt_old", "dt-wang→jtt_wang"]);
     const again = await cli(["directory", "sync", "dingtalk"]);
     expect(again.stdout).toContain("本次没有新的绑定，未作任何修改。");
-    expect(await bindings("dingtalk")).toEqual(["dt-mbb→mbb_wang", "dt-wang→jtt_wang"]);
+    expect(await bindings("dingtalk")).toEqual(["dt-mbb→mbb_wang", "dt-old→jtt_old", "dt-wang→jtt_wang"]);
   });
 
   it("says which permission to grant when DingTalk refuses the member list", async () => {

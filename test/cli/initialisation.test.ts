@@ -50,7 +50,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe("README 初始化 on an empty database", { timeout: 120_000 }, () => {
+describe("README 初始化 on an empty database", { timeout: 240_000 }, () => {
   it("2. creates the first office account with npm run cli -- user add", async () => {
     expect(await bot.db.user.count()).toBe(0);
     const run = await cli(["user", "add", "mbb_wang", "王明", "目标办", "--wecom", "WangMing"]);

@@ -5,6 +5,7 @@ import { WecomApiClient, WecomApiError, WecomHttpError } from "../../channels/we
 import { wecomCredentials } from "../../channels/wecom/create-sender.js";
 import { readWecomDirectory } from "../../channels/wecom/directory.js";
 import { dingtalkEnabled, wecomEnabled, type Settings } from "../../config/settings.js";
+import { DomainError } from "../../domain/errors.js";
 import { planDirectoryBindings, type DirectoryPerson, type OrgSnapshot } from "../../domain/directory-match.js";
 import { bindIdentity, PLATFORM_LABEL, type BindablePlatform } from "../../domain/people.js";
 import type { Clock } from "../../infra/clock.js";
@@ -14,8 +15,9 @@ import { bootstrap } from "../bootstrap.js";
 import { directoryReport } from "../directory-report.js";
 import type { CliCommand } from "./types.js";
 
-/** sysexits: 64 usage, 69 the platform refused or could not be reached, 78 the platform is not configured. */
+/** sysexits: 64 usage, 65 refused data, 69 the platform refused or could not be reached, 78 the platform is not configured. */
 const EX_USAGE = 64;
+const EX_DATAERR = 65;
 const EX_UNAVAILABLE = 69;
 const EX_CONFIG = 78;
 
@@ -50,7 +52,7 @@ function refusal(err: unknown): string | null {
 }
 
 async function peopleFor(db: Db, platform: BindablePlatform): Promise<(DirectoryPerson & { agencyLabel: string })[]> {
-  const users = await db.user.findMany({ where: { active: true }, include: { agency: true, identities: { where: { platform } } }, orderBy: { id: "asc" } });
+  const users = await db.user.findMany({ include: { agency: true, identities: { where: { platform } } }, orderBy: { id: "asc" } });
   return users.map((u) => ({
     id: u.id,
     account: u.account,
@@ -59,6 +61,7 @@ async function peopleFor(db: Db, platform: BindablePlatform): Promise<(Directory
     agencyLabel: u.agency?.shortName ?? "省级",
     mobile: u.mobile,
     boundId: u.identities[0]?.externalId ?? null,
+    active: u.active,
   }));
 }
 
@@ -93,12 +96,19 @@ const directory: CliCommand = {
       const people = await peopleFor(db, platform);
       const plan = planDirectoryBindings(snapshot.members, people, label);
       if (!dryRun && plan.bind.length) {
-        await db.$transaction(async (tx) => {
-          for (const b of plan.bind) await bindIdentity(tx, b.person!.account, platform, b.member.externalId);
-        });
+        try {
+          await db.$transaction(async (tx) => {
+            for (const b of plan.bind) await bindIdentity(tx, b.person!.account, platform, b.member.externalId);
+          });
+        } catch (err) {
+          // Someone bound an account meanwhile: nothing was written; a second run sees the new state.
+          if (!(err instanceof DomainError)) throw err;
+          console.error(`${err.message}\n未写入任何绑定，请重新执行。`);
+          return EX_DATAERR;
+        }
       }
       const bound = new Set(plan.bind.map((b) => b.person!.id));
-      const stillUnbound = people.filter((p) => !p.boundId && !bound.has(p.id)).map((p) => ({ account: p.account, name: p.name, agency: p.agencyLabel }));
+      const stillUnbound = people.filter((p) => p.active && !p.boundId && !bound.has(p.id)).map((p) => ({ account: p.account, name: p.name, agency: p.agencyLabel }));
       console.log(directoryReport({ platform, label, snapshot, plan, dryRun, stillUnbound }));
       return 0;
     } finally {
