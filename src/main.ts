@@ -7,6 +7,7 @@ import { createDb } from "./infra/db.js";
 import { createLogger } from "./infra/logger.js";
 import { migrate } from "./infra/migrate.js";
 import { startBackground } from "./jobs/background.js";
+import { logRulesFile } from "./ops/rules-check.js";
 import { markServerRunning, type ServerMarker } from "./ops/server-marker.js";
 
 /** `npm start` (tsx) and `npm run start:prod` (compiled, plain node): validate settings, apply migrations, serve HTTP, start the scheduler and outbox. */
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   const log = createLogger(settings.LOG_LEVEL);
   const applied = await migrate(settings.DATABASE_URL);
   log.info({ msg: "database ready", migrationsApplied: applied });
+  logRulesFile(settings.RULES_DIR, systemClock.now(), log);
   const db = await createDb(settings.DATABASE_URL);
   const app = createApp({ settings, db, clock: systemClock, log });
   const background = startBackground({ settings, db, clock: systemClock, log, senders: app.channels.senders });

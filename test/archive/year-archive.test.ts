@@ -4,6 +4,13 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { archiveYear, verifyArchiveDir } from "../../src/cli/commands/archive.js";
 import { listFiles, sha256File, type Manifest } from "../../src/archive/manifest.js";
+import { loadSettings } from "../../src/config/settings.js";
+import { createCore } from "../../src/conversation/create-core.js";
+import { FixedClock } from "../../src/infra/clock.js";
+import { createLogger } from "../../src/infra/logger.js";
+import { EVAL_NOW, seedEvaluationProvince } from "../evaluation/fixture.js";
+import { chatWith } from "../helpers/chat.js";
+import { freshDb } from "../helpers/db.js";
 import { demoProvince, DEMO_NOW } from "../helpers/province.js";
 
 /**
@@ -137,4 +144,35 @@ describe("npm run cli -- archive verify <目录>", () => {
     expect(bad.err.join("\n")).toContain("清单外的文件：多出的文件.txt");
     expect(verifyArchiveDir(path.join(root, "evidence"), io().io)).toBe(65);
   });
+});
+
+describe("the archive of a year evaluated and published (考评 → 考评发布 closes the cycle)", () => {
+  it("is written without --force and carries the results with their explanations", async () => {
+    const fresh = await freshDb("archive-evaluated");
+    await seedEvaluationProvince(fresh.db);
+    const clock = new FixedClock(EVAL_NOW);
+    const settings = loadSettings({ NODE_ENV: "test", DATABASE_URL: fresh.url, LOG_LEVEL: "silent" });
+    const chat = chatWith(createCore({ settings, db: fresh.db, clock, log: createLogger("silent") }), clock);
+    try {
+      for (const command of ["考评 2026", "考评发布 2026"]) {
+        expect(await chat.say("mbb_zhang", command)).toContain("请回复“确认”执行");
+        await chat.say("mbb_zhang", "确认");
+      }
+      expect((await fresh.db.cycle.findUniqueOrThrow({ where: { year: 2026 } })).status).toBe("closed");
+      const dir = path.join(root, "evaluated");
+      const o = io();
+      expect(await archiveYear({ db: fresh.db, clock, rulesDir: "rules", io: o.io }, { year: 2026, dir, force: false })).toBe(0);
+      const m = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as Manifest;
+      const results = await fresh.db.evaluationResult.count();
+      expect(results).toBe(6);
+      expect(m.counts.evaluationResults).toBe(results);
+      expect(m.counts.evaluationInputs).toBe(await fresh.db.evaluationInput.count());
+      // §9: the report for the member units, the one for the organisation department, one per agency.
+      const reports = listFiles(dir).filter((f) => f.startsWith("07-考评结果/"));
+      expect(reports).toHaveLength(2 + results);
+      expect(verifyArchiveDir(dir, io().io)).toBe(0);
+    } finally {
+      await fresh.db.$disconnect();
+    }
+  }, 60_000);
 });
