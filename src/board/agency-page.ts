@@ -20,7 +20,8 @@ function targetRow(t: BoardTarget): string {
 
 /**
  * One agency's page (officers and heads, or the office drilling down): its targets with traffic
- * lights, quarterly milestones (§2.21), the latest 台账 records (§7.3) and its own trend.
+ * lights, quarterly milestones (§2.21), its 负面清单 entries (§2.23) numbered as heads appeal them, the
+ * latest 台账 records (§7.3) and its own trend.
  */
 export function agencyPage(b: AgencyBoard, opts: { asOf: string; expires: string; timeText: (d: Date) => string; backLink: string | null }): string {
   const c = b.counts;
@@ -29,6 +30,9 @@ export function agencyPage(b: AgencyBoard, opts: { asOf: string; expires: string
       (r) =>
         `<li data-report-target="${esc(r.code)}">${esc(opts.timeText(r.at))}｜${esc(r.code)}｜${esc(r.reporter)}${r.onBehalfOf ? `（代${esc(r.onBehalfOf)}）` : ""}｜${r.progress}%｜${esc(r.note)}</li>`,
     )
+    .join("");
+  const entries = b.negativeEntries
+    .map((e) => `<li data-entry="${esc(e.ref)}">${esc(e.ref)}｜${esc(e.reason)}｜${e.points} 分${e.supplementary ? "（核查后补充）" : ""}${e.withdrawn ? "（已撤销）" : ""}</li>`)
     .join("");
   const body = [
     ...(opts.backLink ? [`<section class="wide"><a href="${esc(opts.backLink)}">← 返回全省看板</a></section>`] : []),
@@ -44,6 +48,7 @@ export function agencyPage(b: AgencyBoard, opts: { asOf: string; expires: string
     `<section class="wide"><h2>目标清单</h2><div class="table-wrap"><table id="target-table"><thead><tr><th>预警</th><th>编号</th><th>目标</th><th class="n">进度</th><th>状态</th><th>责任人</th><th>完成时限</th></tr></thead>
 <tbody>${b.targets.map(targetRow).join("")}</tbody></table></div>
 <p class="reason">绿色：正常推进或已完成；黄色：临近时限且进度落后；红色：逾期或未完成。</p></section>`,
+    `<section><h2>负面清单条目</h2>${entries ? `<ul class="reports">${entries}</ul><p class="reason">条目按季度编号，申诉时写季度和条目号，如“申诉 ${esc(b.negativeEntries[0].ref)} &lt;理由&gt;”。</p>` : "<p>本年度暂无负面清单条目。</p>"}</section>`,
     `<section><h2>最近汇报</h2>${reports ? `<ul class="reports">${reports}</ul>` : "<p>暂无台账记录。</p>"}</section>`,
     `<section><h2>完成趋势（按月）</h2><div class="chart" data-chart="trend" role="img" aria-label="完成趋势折线图"></div></section>`,
   ].join("\n");
@@ -51,7 +56,7 @@ export function agencyPage(b: AgencyBoard, opts: { asOf: string; expires: string
     title: `${b.agency.shortName}${b.year}年度目标看板`,
     subtitle: `${b.agency.name}｜数据截至 ${opts.asOf}`,
     body,
-    data: { kind: "agency", ...b, reports: [] },
+    data: { kind: "agency", ...b, reports: [], negativeEntries: [] },
     footer: `只读页面，链接有效期至 ${opts.expires}，请勿转发。`,
   });
 }

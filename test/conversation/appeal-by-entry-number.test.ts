@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ExcelJS from "exceljs";
+import { agencyPage } from "../../src/board/agency-page.js";
+import { agencyBoard } from "../../src/board/data.js";
+import { loadRules } from "../../src/domain/rules.js";
 import type { CardReply, FileReply } from "../../src/conversation/reply.js";
 import { DEMO_NOW, demoProvince } from "../helpers/province.js";
 
@@ -42,6 +45,16 @@ describe("entries numbered within each list", () => {
     wb.getWorksheet("明细")!.eachRow((row, n) => void (n > 2 && rows.push((row.values as unknown[]).slice(1))));
     const fgw = rows.filter((r) => r[0] === "省发改委");
     expect(fgw.map((r) => [r[1], r[2]])).toEqual(list.entries.map((e) => [e.seq, e.target.code]));
+  });
+});
+
+describe("entries numbered on the agency's board", () => {
+  it("lists the agency's entries under the same numbers, with the quarter", async () => {
+    const list = await fgwList("2026Q3");
+    const cycle = await p.db.cycle.findFirstOrThrow({ where: { year: 2026 } });
+    const board = (await agencyBoard(p.db, cycle, list.agencyId, p.clock.now(), loadRules(2026).warnings))!;
+    const html = agencyPage(board, { asOf: "10月12日 10:00", expires: "10月13日 10:00", timeText: (d) => d.toISOString(), backLink: null });
+    for (const e of list.entries) expect(html).toContain(`<li data-entry="2026Q3-${e.seq}">2026Q3-${e.seq}｜${e.reason}｜${e.points} 分</li>`);
   });
 });
 

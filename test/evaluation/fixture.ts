@@ -110,7 +110,8 @@ export async function seedEvaluationProvince(db: Db) {
           period,
           totalPoints: -0.5 * entries.filter((e) => e.status !== "withdrawn").length,
           entries: {
-            create: entries.map((e) => ({
+            create: entries.map((e, i) => ({
+              seq: i + 1,
               targetId: targets[e.target],
               points: -0.5,
               reason: `${s.code}-0${e.target} ${period} 季度节点未按期完成`,
