@@ -1,9 +1,8 @@
-import { STATE_LABEL } from "../conversation/format.js";
+import { reachedLateText, stateText } from "../conversation/format.js";
 import type { Tx } from "../infra/db.js";
 import { type AgencyLights, agencyLights } from "../domain/agency-lights.js";
 import { addDays, beijingDate, fromBeijingDate, parsePeriod } from "../domain/calendar.js";
 import { LIGHT_LABEL, type Light, type WarningRules, milestoneLight, targetLight } from "../domain/warnings.js";
-import { classifyTarget } from "../domain/targets.js";
 import { CLOSED_STATUSES, LIVE_STATUSES } from "../domain/vocabulary.js";
 
 /**
@@ -154,7 +153,7 @@ export async function agencyBoard(tx: Tx, cycle: { id: number; year: number }, a
         light: l.light,
         lightLabel: LIGHT_LABEL[l.light],
         reason: l.reason,
-        state: STATE_LABEL[classifyTarget(t, today)],
+        state: stateText(t, today),
         owners: t.owners.map((o) => o.user.name).join("、") || "未指定",
         deadline: beijingDate(t.deadline),
         milestones: t.milestones.map((m) => ({
@@ -162,7 +161,7 @@ export async function agencyBoard(tx: Tx, cycle: { id: number; year: number }, a
           due: beijingDate(m.dueOn),
           expected: m.expectedProgress,
           light: milestoneLight(m, t.progress, today, rules).light,
-          status: m.achievedAt ? "已达成" : beijingDate(m.dueOn) < today ? "未按期达成" : beijingDate(m.dueOn) <= addDays(today, rules.milestoneWarningDays) ? "临近到期" : "待完成",
+          status: m.achievedAt ? "已达成" : beijingDate(m.dueOn) < today ? (reachedLateText(m) ?? "未按期达成") : beijingDate(m.dueOn) <= addDays(today, rules.milestoneWarningDays) ? "临近到期" : "待完成",
         })),
       };
     }),
