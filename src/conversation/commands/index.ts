@@ -4,7 +4,7 @@ import { careCommands } from "./care.js";
 import { evaluationCommands } from "./evaluation.js";
 import { workflowCommands } from "./workflow.js";
 import { appealList, decide, fileAppeal } from "./appeals.js";
-import { answer, ask } from "./communication.js";
+import { answer, ask, openToAgency } from "./communication.js";
 import { helpCommand } from "./help.js";
 import { ledger } from "./ledger.js";
 import { negativeList } from "./negative-list.js";
@@ -33,6 +33,7 @@ export function createRegistry(extra: Command[] = []): CommandRegistry {
     appealList,
     decide,
     answer,
+    openToAgency,
     verify,
     assign,
     ...workflowCommands,
