@@ -18,6 +18,7 @@ export async function agencyLedger(tx: Tx, cycleId: number, agencyId: number) {
         include: { reporter: true, onBehalfOf: true, evidence: { orderBy: { id: "asc" } }, milestone: true },
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       },
+      improvements: { include: { milestone: true, author: true }, orderBy: [{ dueOn: "asc" }, { id: "asc" }] },
     },
     orderBy: { code: "asc" },
   });

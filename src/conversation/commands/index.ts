@@ -13,6 +13,7 @@ import { report } from "./report.js";
 import { myTargets, targetDetail } from "./targets.js";
 import { assign, verify } from "./verify-and-assign.js";
 import { evidence } from "./evidence.js";
+import { improve } from "./improvement.js";
 
 /** Every chat command, in the order help lists them. Feature modules add theirs here. */
 export function createRegistry(extra: Command[] = []): CommandRegistry {
@@ -23,6 +24,7 @@ export function createRegistry(extra: Command[] = []): CommandRegistry {
     targetDetail,
     report,
     evidence,
+    improve,
     ledger,
     negativeList,
     fileAppeal,
