@@ -72,7 +72,7 @@ describe("§2.17 核查 不属实 on a milestone", () => {
     expect(await db.verification.findFirstOrThrow({ where: { milestoneId: m.id } })).toMatchObject({ result: "not_confirmed", method: "field_check" });
     const ledger = await chat.say("fgw_officer", "台账 FGW-02");
     expect(ledger).toContain("第三季度验收完成");
-    expect(ledger).toMatch(/核查记录[\s\S]*10月26日 10:00｜王评｜实地核查（第三季度节点）｜不属实｜现场未见第三季度验收材料/);
+    expect(ledger).toMatch(/10月26日 10:00｜检查｜王评｜实地核查（第三季度节点）｜不属实｜现场未见第三季度验收材料/);
   });
 
   it("adds a supplementary entry to the quarter's list that already went out, numbered next, and the total follows", async () => {
