@@ -1,4 +1,4 @@
-import { STATE_LABEL } from "../conversation/format.js";
+import { STATE_LABEL, reachedLateText, stateText } from "../conversation/format.js";
 import type { Tx } from "../infra/db.js";
 import { type AgencyLights, agencyLights } from "../domain/agency-lights.js";
 import { addDays, beijingDate, fromBeijingDate, parsePeriod } from "../domain/calendar.js";
@@ -128,10 +128,12 @@ export async function provinceBoard(tx: Tx, cycle: { id: number; year: number },
   };
 }
 
-/** A completed target says whether a 核查 (§2.17) found it true or it stands as the owner reported it. */
-function stateText(t: Parameters<typeof classifyTarget>[0] & { verifiedAt: Date | null }, today: string): string {
-  const state = classifyTarget(t, today);
-  return state === "done" ? `${STATE_LABEL.done}（${completionSource(t.verifiedAt)}）` : STATE_LABEL[state];
+/**
+ * A completed target says whether a 核查 (§2.17) found it true or it stands as the owner reported it;
+ * a late one says which milestone or deadline it missed.
+ */
+function boardStateText(t: Parameters<typeof stateText>[0] & { verifiedAt: Date | null }, today: string): string {
+  return classifyTarget(t, today) === "done" ? `${STATE_LABEL.done}（${completionSource(t.verifiedAt)}）` : stateText(t, today);
 }
 
 export async function agencyBoard(tx: Tx, cycle: { id: number; year: number }, agencyId: number, now: Date, rules: WarningRules): Promise<AgencyBoard | null> {
@@ -163,7 +165,7 @@ export async function agencyBoard(tx: Tx, cycle: { id: number; year: number }, a
         light: l.light,
         lightLabel: LIGHT_LABEL[l.light],
         reason: l.reason,
-        state: stateText(t, today),
+        state: boardStateText(t, today),
         owners: t.owners.map((o) => o.user.name).join("、") || "未指定",
         deadline: beijingDate(t.deadline),
         milestones: t.milestones.map((m) => ({
@@ -171,7 +173,7 @@ export async function agencyBoard(tx: Tx, cycle: { id: number; year: number }, a
           due: beijingDate(m.dueOn),
           expected: m.expectedProgress,
           light: milestoneLight(m, t.progress, today, rules).light,
-          status: m.achievedAt ? `已达成（${completionSource(m.verifiedAt)}）` : beijingDate(m.dueOn) < today ? "未按期达成" : beijingDate(m.dueOn) <= addDays(today, rules.milestoneWarningDays) ? "临近到期" : "待完成",
+          status: m.achievedAt ? `已达成（${completionSource(m.verifiedAt)}）` : beijingDate(m.dueOn) < today ? (reachedLateText(m) ?? "未按期达成") : beijingDate(m.dueOn) <= addDays(today, rules.milestoneWarningDays) ? "临近到期" : "待完成",
         })),
       };
     }),

@@ -14,7 +14,7 @@ import { OutboxWorker } from "../outbox/worker.js";
 import { bootstrap, flag } from "./bootstrap.js";
 
 /**
- * `npm run job -- <reminders|negative-list|rollups|outbox> [period] [--dry-run] [--at <time>]`: runs a
+ * `npm run job -- <reminders|negative-list|rollups|improvements|outbox> [period] [--dry-run] [--at <time>]`: runs a
  * scheduled job now, through the same job-run ledger as the scheduler (a period done is not done
  * again). --dry-run prints what would be queued or sent and writes nothing; --at runs as of another
  * time (ISO 8601, e.g. 2026-03-24T09:00:00+08:00).
@@ -23,6 +23,7 @@ const USAGE = `用法：npm run job -- <任务> [期间] [--dry-run] [--at <时�
   reminders [2026-03-24]     到期提醒与逾期督办（期间为日期，默认今天）
   negative-list [2026Q1]     季度负面清单生成与推送（期间为季度，默认上一个已结束的季度）
   rollups [2026-03-24]       未报情况汇总（按规则文件的汇总日推送单位目标办和目标办）
+  improvements [2026-03-24]  未按期达成事项的原因分析和改进措施：请责任人填写，逾期未填的提醒
   outbox                     发送一次到期的待发消息
   --dry-run                  只显示将要排队或发送的消息，不写入数据库
   --at 2026-03-24T09:00+08:00  按指定时间运行`;
@@ -83,6 +84,10 @@ async function preview(deps: JobDeps, job: JobName): Promise<number> {
     const { windows, plan } = await planRollups(deps.db, deps, day, now);
     if (windows.length === 0) console.log(`${day} 不是汇总日：不发送未报汇总。`);
     messages.push(...plan);
+  } else if (job === "improvements") {
+    // Recording the requests is the job's first write: there is nothing to show without doing it.
+    console.log("improvements 不支持试运行：请直接运行，或在“台账 <编号>”中查看已记录的检查和改进措施。");
+    return 0;
   } else {
     const p = period ? negativeListJob.parsePeriod(period) : negativeListJob.defaultPeriod(now);
     messages.push(...(await previewNegativeLists(deps, parsePeriod(p) as Quarter)));

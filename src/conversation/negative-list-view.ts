@@ -1,6 +1,7 @@
 import { beijingDate, chineseDate, parsePeriod, quarterLabel } from "../domain/calendar.js";
 import { appealLastDay } from "../domain/appeals.js";
 import { entryRefText } from "../domain/appeal-subject.js";
+import { improvementLine, subjectKeyOf } from "../domain/improvements.js";
 import { newCardKey } from "./cards.js";
 import type { Reply } from "./reply.js";
 
@@ -12,6 +13,30 @@ interface ListView {
   agency: { name: string };
   /** `seq` numbers an entry within its list; a supplementary entry (§2.17 核查) has its own notice time. */
   entries: { seq: number; points: number; reason: string; status: string; notifiedAt?: Date | null; verificationId?: number | null }[];
+}
+
+/** The owners' 原因分析 and 改进措施 (§7.2) by subject key, for the office's reading of a list. */
+export type ImprovementsBySubject = Map<string, { cause: string | null; measures: string | null }>;
+
+/**
+ * The list as the office reads it: each entry numbered within the list as the head sees it, with the
+ * owner's 原因分析 and 改进措施 (§7.2) under it, and no appeal prompt (appeals are the agency's).
+ */
+export function negativeListForOffice(
+  list: Omit<ListView, "entries"> & { entries: (ListView["entries"][number] & { targetId: number; milestoneId: number | null })[] },
+  improvements: ImprovementsBySubject,
+): Reply {
+  const q = parsePeriod(list.period)!;
+  const active = list.entries.filter((e) => e.status === "active");
+  const lines = list.entries.flatMap((e) => [
+    `${e.seq}. ${e.reason}｜${e.points} 分${e.verificationId ? "（核查后补充）" : ""}${e.status === "withdrawn" ? "（已撤销）" : ""}`,
+    `\u3000${improvementLine(improvements.get(subjectKeyOf(e)))}`,
+  ]);
+  return {
+    kind: "markdown",
+    title: `${quarterLabel(q)}负面清单`,
+    text: [`**${list.agency.name}${quarterLabel(q)}负面清单**`, `共 ${active.length} 项，合计 ${list.totalPoints} 分。`, ...(lines.length ? lines : ["本季度无负面清单事项。"])].join("\n"),
+  };
 }
 
 /**

@@ -9,7 +9,8 @@ const LIST_LIMIT = 30;
 
 function itemLine(i: RollupItem): string {
   const owners = i.owners.length ? i.owners.map(ownerText).join("、") : "未指定责任人";
-  return `· ${i.code} ${i.title}｜${owners}｜${i.what}，截止${chineseDate(i.deadline)}`;
+  const late = i.lateReportAt ? `｜逾期补报（${dateText(i.lateReportAt)}）` : "";
+  return `· ${i.code} ${i.title}｜${owners}｜${i.what}，截止${chineseDate(i.deadline)}${late}`;
 }
 
 /**
@@ -20,7 +21,7 @@ function itemLine(i: RollupItem): string {
 export function agencyRollupReplies(r: AgencyRollup, opts: { withCard: boolean }): Reply[] {
   const head = `**${r.shortName}${r.window.label}目标进度汇报情况（截至${dateText(r.asOf)}）**`;
   if (r.items.length === 0) return [{ kind: "markdown", title: "未报情况", text: `${head}\n本期无应报事项。` }];
-  const summary = `本期应报 ${r.items.length} 项，已报 ${r.reportedCount} 项；${r.unreported.length ? `未报 ${r.unreported.length} 项：` : "均已汇报。"}`;
+  const summary = `本期应报 ${r.items.length} 项，已报 ${r.reportedCount} 项；${r.unreported.length ? `未报 ${r.unreported.length} 项${r.lateCount ? `（其中逾期补报 ${r.lateCount} 项）` : ""}：` : "均已汇报。"}`;
   const lines = r.unreported.slice(0, LIST_LIMIT).map(itemLine);
   if (r.unreported.length > LIST_LIMIT) lines.push(`……另有 ${r.unreported.length - LIST_LIMIT} 项，请发送“看板”查看。`);
   const away = r.unreported.some((i) => i.owners.some((o) => o.away));

@@ -19,6 +19,7 @@ export async function agencyLedger(tx: Tx, cycleId: number, agencyId: number) {
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       },
       verifications: { include: { verifier: true, milestone: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+      improvements: { include: { milestone: true, author: true }, orderBy: [{ dueOn: "asc" }, { id: "asc" }] },
     },
     orderBy: { code: "asc" },
   });

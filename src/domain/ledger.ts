@@ -64,6 +64,11 @@ export async function recordProgress(tx: Tx, actor: Actor, target: TargetDetail,
   if (reached.length) {
     await tx.milestone.updateMany({ where: { id: { in: reached.map((m) => m.id) } }, data: { achievedAt: now } });
   }
+  // Reached after its due date: still a miss, but the lists say 逾期达成 and when, not 逾期 N 天.
+  const late = target.milestones.filter((m) => !m.achievedAt && !m.reachedLateAt && beijingDate(m.dueOn) < today && input.progress >= m.expectedProgress);
+  if (late.length) {
+    await tx.milestone.updateMany({ where: { id: { in: late.map((m) => m.id) } }, data: { reachedLateAt: now } });
+  }
   const completed = input.progress === 100;
   await tx.target.update({
     where: { id: target.id },

@@ -97,7 +97,10 @@ export interface RollupItem {
   what: string;
   deadline: string;
   owners: RollupOwner[];
+  /** Latest report within the window. */
   reportedAt: Date | null;
+  /** First report after the window closed (逾期补报), when none came within it. */
+  lateReportAt: Date | null;
 }
 
 export interface AgencyRollup {
@@ -107,13 +110,19 @@ export interface AgencyRollup {
   window: ReportingWindow;
   asOf: Date;
   items: RollupItem[];
+  /** Items with no report within the window, including those reported late (逾期补报). */
   unreported: RollupItem[];
   reportedCount: number;
+  /** Of the unreported, how many were reported after the window closed. */
+  lateCount: number;
 }
 
 const QUARTER = "一二三四";
 
-/** The roll-up of one agency for a window, counting reports made from the window's start until `asOf`. */
+/**
+ * The roll-up of one agency for a window, counting reports made within the window (until `asOf` when
+ * it is still open). A report after the window closed is the next period's; here it is 逾期补报.
+ */
 export async function agencyRollup(
   tx: Tx,
   args: { agencyId: number; cycleId: number; window: ReportingWindow; asOf: Date; rules?: RollupRules },
@@ -137,7 +146,7 @@ export async function agencyRollup(
     include: {
       owners: { include: { user: true }, orderBy: { userId: "asc" } },
       milestones: { orderBy: { quarter: "asc" } },
-      reports: { where: { createdAt: { gte: start, lte: asOf } }, orderBy: { createdAt: "desc" }, take: 1, select: { createdAt: true } },
+      reports: { where: { createdAt: { gte: start, lte: asOf } }, orderBy: { createdAt: "asc" }, select: { createdAt: true } },
     },
     orderBy: { code: "asc" },
   });
@@ -157,7 +166,8 @@ export async function agencyRollup(
       what: dues.length ? dues.map((d) => d.what).join("、") : "月度进度",
       deadline: dues[0]?.day ?? window.to,
       owners: t.owners.map((o) => ({ userId: o.user.id, name: o.user.name, account: o.user.account, away: null })),
-      reportedAt: t.reports[0]?.createdAt ?? null,
+      reportedAt: t.reports.filter((r) => r.createdAt < end).at(-1)?.createdAt ?? null,
+      lateReportAt: t.reports.find((r) => r.createdAt >= end)?.createdAt ?? null,
     });
   }
   await flagAbsences(tx, args.agencyId, items, beijingDate(asOf));
@@ -171,6 +181,7 @@ export async function agencyRollup(
     items,
     unreported,
     reportedCount: items.length - unreported.length,
+    lateCount: unreported.filter((i) => i.lateReportAt).length,
   };
 }
 

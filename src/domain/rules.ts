@@ -14,6 +14,25 @@ const negativeListRules = z.object({
   pointsPerMilestone: z.number().max(0).default(-0.5),
 });
 
+/** 汇报 (§7.3 台账): checks before a report reaches the ledger and the head. */
+export const reportingRulesSchema = z.object({
+  /**
+   * A report lower than the previous one by more than this many percentage points is recorded only
+   * after the reporter confirms it: a typo (5 for 85) must not reach the lists unasked.
+   */
+  confirmDropAbovePoints: z.number().int().min(0).max(100).default(20),
+});
+export type ReportingRules = z.infer<typeof reportingRulesSchema>;
+export const DEFAULT_REPORTING_RULES: ReportingRules = reportingRulesSchema.parse({});
+
+/** 改进措施 (§7.2): when owners who have not answered after a miss are reminded. */
+export const improvementRulesSchema = z.object({
+  /** Working days after the request before the first reminder, and between reminders. */
+  remindAfterWorkingDays: z.number().int().min(1).max(30).default(3),
+});
+export type ImprovementRules = z.infer<typeof improvementRulesSchema>;
+export const DEFAULT_IMPROVEMENT_RULES: ImprovementRules = improvementRulesSchema.parse({});
+
 const isoDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date such as 2026-10-01")
@@ -64,6 +83,10 @@ export const rulesSchema = z
     warnings: warningRulesSchema.prefault({}),
     /** 未报 roll-ups: when they go out and what is owed; see src/domain/rollup.ts. */
     rollup: rollupRulesSchema.prefault({}),
+    /** 汇报 checks; see reportingRulesSchema above. */
+    reporting: reportingRulesSchema.prefault({}),
+    /** 改进措施 requests and reminders (§7.2); see improvementRulesSchema above. */
+    improvement: improvementRulesSchema.prefault({}),
   })
   .passthrough();
 

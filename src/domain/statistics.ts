@@ -44,7 +44,10 @@ export interface OverdueItem {
   owners: string;
   what: string;
   dueOn: string;
+  /** Days past due today, or — once reached late — days past due when it was reached. */
   daysLate: number;
+  /** Beijing date a milestone was reached after its due date (逾期达成); null while still not reached. */
+  reachedLateOn: string | null;
 }
 
 /** 逾期: targets past their deadline and milestones past due, not reached. Office sees all; others their agency. */
@@ -61,10 +64,12 @@ export async function overdueItems(tx: Tx, actor: Actor, cycleId: number, now: D
   for (const t of targets) {
     const base = { code: t.code, title: t.title, agency: t.agency.shortName, owners: t.owners.map((o) => o.user.name).join("、") || "未指定" };
     const deadline = beijingDate(t.deadline);
-    if (deadline < today) items.push({ ...base, what: "目标完成时限", dueOn: deadline, daysLate: days(deadline) });
+    if (deadline < today) items.push({ ...base, what: "目标完成时限", dueOn: deadline, daysLate: days(deadline), reachedLateOn: null });
     for (const m of t.milestones) {
       const due = beijingDate(m.dueOn);
-      if (!m.achievedAt && due < today) items.push({ ...base, what: `第${"一二三四"[m.quarter - 1]}季度节点（应达 ${m.expectedProgress}%）`, dueOn: due, daysLate: days(due) });
+      if (m.achievedAt || due >= today) continue;
+      const reachedLateOn = m.reachedLateAt ? beijingDate(m.reachedLateAt) : null;
+      items.push({ ...base, what: `第${"一二三四"[m.quarter - 1]}季度节点（应达 ${m.expectedProgress}%）`, dueOn: due, daysLate: reachedLateOn ? days(due) - days(reachedLateOn) : days(due), reachedLateOn });
     }
   }
   return items;

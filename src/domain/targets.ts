@@ -1,6 +1,6 @@
 import type { Tx } from "../infra/db.js";
 import { type Actor, assertCanViewAgency, seesProvince } from "./actor.js";
-import { beijingDate } from "./calendar.js";
+import { beijingDate, chineseDate } from "./calendar.js";
 import { ForbiddenError, NotFoundError, StateError } from "./errors.js";
 import { CLOSED_STATUSES, LIVE_STATUSES, type TargetStatus } from "./vocabulary.js";
 
@@ -78,4 +78,22 @@ export function classifyTarget(
   if (beijingDate(t.deadline) < today) return "late";
   if (t.milestones.some((m) => !m.achievedAt && beijingDate(m.dueOn) < today)) return "late";
   return "on_track";
+}
+
+/**
+ * Why a target is 已逾期, in a few words: its deadline, else the milestones still not reached, else
+ * the ones reached late (逾期达成) — "完成时限12月20日", "第三季度节点9月30日", "第二季度节点，9月27日逾期达成".
+ */
+export function lateReason(
+  t: { deadline: Date; milestones: { quarter: number; dueOn: Date; achievedAt: Date | null; reachedLateAt?: Date | null }[] },
+  today: string,
+): string | null {
+  const deadline = beijingDate(t.deadline);
+  if (deadline < today) return `完成时限${chineseDate(deadline)}`;
+  const missed = t.milestones.filter((m) => !m.achievedAt && beijingDate(m.dueOn) < today);
+  const name = (m: { quarter: number }) => `第${"一二三四"[m.quarter - 1] ?? m.quarter}季度节点`;
+  const open = missed.filter((m) => !m.reachedLateAt);
+  if (open.length) return open.map((m) => `${name(m)}${chineseDate(beijingDate(m.dueOn))}`).join("、");
+  if (missed.length) return missed.map((m) => `${name(m)}，${chineseDate(beijingDate(m.reachedLateAt!))}逾期达成`).join("；");
+  return null;
 }

@@ -60,8 +60,9 @@ export async function recordVerification(
     else await tx.target.update({ where: { id: target.id }, data: { verifiedAt: now } });
     effect = "verified";
   } else if (milestone) {
-    await tx.milestone.update({ where: { id: milestone.id }, data: { achievedAt: null, verifiedAt: null } });
-    if (milestone.achievedAt) effect = "unmarked";
+    // A late reach (逾期达成) rests on the same self-report as an achievement: 不属实 takes back both.
+    await tx.milestone.update({ where: { id: milestone.id }, data: { achievedAt: null, verifiedAt: null, reachedLateAt: null } });
+    if (milestone.achievedAt || milestone.reachedLateAt) effect = "unmarked";
   } else {
     const reopen = target.status === "completed";
     await tx.target.update({ where: { id: target.id }, data: { verifiedAt: null, ...(reopen ? { status: "in_progress", closedAt: null } : {}) } });

@@ -39,8 +39,9 @@ export async function boardWorkbook(year: number, board: StatusBoard, now: Date)
       { header: "事项", width: 28 },
       { header: "应完成日期", width: 12, format: "day" },
       { header: "逾期天数", width: 10 },
+      { header: "逾期达成日期", width: 12, format: "day" },
     ],
-    board.overdue.map((i) => [i.agency, i.code, i.title, i.owners, i.what, excelDay(i.dueOn), i.daysLate]),
+    board.overdue.map((i) => [i.agency, i.code, i.title, i.owners, i.what, excelDay(i.dueOn), i.daysLate, i.reachedLateOn ? excelDay(i.reachedLateOn) : null]),
   );
   return toBuffer(wb);
 }

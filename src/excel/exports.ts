@@ -2,6 +2,7 @@ import type { Tx } from "../infra/db.js";
 import { beijingDate, parsePeriod, periodOf, quarterLabel } from "../domain/calendar.js";
 import { InputError, NotFoundError } from "../domain/errors.js";
 import { agencyLedger, quarterNegativeLists, statusBoard } from "../domain/exports.js";
+import { improvementsBySubject } from "../domain/improvements.js";
 import { boardWorkbook } from "./board-export.js";
 import { ledgerWorkbook } from "./ledger-export.js";
 import { negativeListWorkbook } from "./negative-list-export.js";
@@ -36,7 +37,7 @@ export async function exportNegativeList(tx: Tx, periodText: string, now: Date, 
   const entries = lists.reduce((n, l) => n + l.entries.filter((e) => e.status === "active").length, 0);
   return {
     fileName: `${agency ? agency.shortName : ""}负面清单-${period}.xlsx`,
-    content: await negativeListWorkbook(period, lists, now),
+    content: await negativeListWorkbook(period, lists, now, await improvementsBySubject(tx, lists.flatMap((l) => l.entries))),
     caption: `${label}负面清单：${lists.length} 个单位，有效条目 ${entries} 项。`,
   };
 }

@@ -1,5 +1,6 @@
 import { beijingDate } from "../domain/calendar.js";
 import type { LedgerTarget } from "../domain/exports.js";
+import { missName } from "../domain/improvements.js";
 import { completionSource } from "../domain/verification.js";
 import { PDCA_LABEL, VERIFICATION_METHOD_LABEL, type PdcaStage, type VerificationMethod } from "../domain/vocabulary.js";
 import { CHANNEL_LABEL, EVIDENCE_LABEL, QUARTER_TEXT, categoryText, managementText, statusText } from "./labels.js";
@@ -123,6 +124,7 @@ export async function ledgerWorkbook(agency: { name: string }, year: number, tar
       ]),
     ),
   );
+  addImprovementSheet(wb, agency, year, targets, stamp);
   return toBuffer(wb);
 }
 
@@ -131,4 +133,37 @@ function verificationText(t: LedgerTarget): string | null {
   if (t.status === "completed") return completionSource(t.verifiedAt);
   const last = t.verifications.filter((v) => v.milestoneId === null).at(-1);
   return last?.result === "not_confirmed" ? "核查不属实" : null;
+}
+
+/** §7.2 改进措施: every miss found (检查, C) and the owner's answer (处理改进, A), PDCA §2.18. */
+function addImprovementSheet(wb: ReturnType<typeof newWorkbook>, agency: { name: string }, year: number, targets: LedgerTarget[], stamp: string): void {
+  addReportSheet(
+    wb,
+    "改进措施",
+    `${agency.name}${year}年度原因分析和改进措施（${stamp}）`,
+    [
+      { header: "目标编号", width: 12 },
+      { header: "目标名称", width: 28 },
+      { header: "未达成事项", width: 14 },
+      { header: "应完成日期", width: 12, format: "day" },
+      { header: "PDCA 阶段", width: 10 },
+      { header: "原因分析", width: 40 },
+      { header: "改进措施", width: 40 },
+      { header: "填报人", width: 10 },
+      { header: "填报时间", width: 17, format: "time" },
+    ],
+    targets.flatMap((t) =>
+      t.improvements.map((i) => [
+        t.code,
+        t.title,
+        missName(i),
+        excelDay(beijingDate(i.dueOn)),
+        i.answeredAt ? PDCA_LABEL.A : PDCA_LABEL.C,
+        i.cause ?? "未填报",
+        i.measures ?? "未填报",
+        i.author?.name ?? null,
+        i.answeredAt ? excelTime(i.answeredAt) : null,
+      ]),
+    ),
+  );
 }

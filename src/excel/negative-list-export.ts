@@ -1,5 +1,6 @@
 import { beijingDate, parsePeriod, quarterLabel } from "../domain/calendar.js";
 import type { StoredNegativeList } from "../domain/exports.js";
+import { subjectKeyOf } from "../domain/improvements.js";
 import { QUARTER_TEXT } from "./labels.js";
 import { addReportSheet, excelDay, excelTime, newWorkbook, toBuffer } from "./workbook.js";
 
@@ -9,7 +10,12 @@ import { addReportSheet, excelDay, excelTime, newWorkbook, toBuffer } from "./wo
  * ones kept and marked so the appeal history stays visible (§5.3e). An entry for a target's own deadline
  * shows that deadline where a milestone entry shows the milestone's due date.
  */
-export async function negativeListWorkbook(period: string, lists: StoredNegativeList[], now: Date): Promise<Buffer> {
+export async function negativeListWorkbook(
+  period: string,
+  lists: StoredNegativeList[],
+  now: Date,
+  improvements: Map<string, { cause: string | null; measures: string | null }> = new Map(),
+): Promise<Buffer> {
   const label = quarterLabel(parsePeriod(period)!);
   const wb = newWorkbook();
   const stamp = `导出时间 ${beijingDate(now)}`;
@@ -49,6 +55,9 @@ export async function negativeListWorkbook(period: string, lists: StoredNegative
       { header: "分值", width: 8, format: "number" },
       { header: "状态", width: 8 },
       { header: "撤销时间", width: 17, format: "time" },
+      // §7.2: the owner's answer after the miss, or 未填报.
+      { header: "原因分析", width: 36 },
+      { header: "改进措施", width: 36 },
     ],
     lists.flatMap((l) =>
       l.entries.map((e) => [
@@ -62,6 +71,8 @@ export async function negativeListWorkbook(period: string, lists: StoredNegative
         e.points,
         e.status === "active" ? "有效" : "已撤销",
         e.withdrawnAt ? excelTime(e.withdrawnAt) : null,
+        improvements.get(subjectKeyOf(e))?.cause ?? "未填报",
+        improvements.get(subjectKeyOf(e))?.measures ?? "未填报",
       ]),
     ),
   );

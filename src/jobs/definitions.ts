@@ -4,6 +4,7 @@ import { type JobOutcome, runJobOnce } from "./ledger.js";
 import { assertQuarterClosed, runNegativeListJob } from "./negative-list-job.js";
 import { runReminders } from "./reminders.js";
 import { runRollups } from "./rollup-job.js";
+import { runImprovements } from "./improvement-job.js";
 
 /**
  * The scheduled jobs by name, shared by the scheduler and `npm run job`. Each names its period (the
@@ -35,7 +36,10 @@ export const negativeListJob = {
 /** Who-has-not-reported roll-ups; runs daily and acts on the working days the rules file names. */
 export const rollupJob = { ...reminderJob, name: "rollups" };
 
-export const JOB_NAMES = [reminderJob.name, negativeListJob.name, rollupJob.name] as const;
+/** 改进措施 requests and reminders (§7.2); daily. */
+export const improvementJob = { ...reminderJob, name: "improvements" };
+
+export const JOB_NAMES = [reminderJob.name, negativeListJob.name, rollupJob.name, improvementJob.name] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** Runs a job for a period through the ledger: once per period, resumable, safe across processes. */
@@ -49,6 +53,10 @@ export async function runNamedJob(deps: JobDeps, name: JobName, period?: string)
   if (name === "rollups") {
     const day = period ? rollupJob.parsePeriod(period) : rollupJob.defaultPeriod(now);
     return runJobOnce(deps.db, name, day, (ctx) => runRollups(deps, day, ctx), opts);
+  }
+  if (name === "improvements") {
+    const day = period ? improvementJob.parsePeriod(period) : improvementJob.defaultPeriod(now);
+    return runJobOnce(deps.db, name, day, (ctx) => runImprovements(deps, day, ctx), opts);
   }
   const p = period ? negativeListJob.parsePeriod(period) : negativeListJob.defaultPeriod(now);
   const q = parsePeriod(p) as Quarter;

@@ -26,6 +26,8 @@ export interface PlannedReminder {
   mandatory: boolean;
   kind: ReminderKind;
   targetId: number;
+  /** Set when a stand-in receives it for an absent owner (请假/出差). */
+  standInForId?: number;
 }
 
 export interface ReminderCursor {
@@ -89,11 +91,12 @@ export async function planReminders(tx: Tx, deps: Pick<JobDeps, "workingDays" | 
           escalateOfficerAfterDays: deps.schedule.escalateOfficerAfterDays,
           escalateHeadAfterDays: deps.schedule.escalateHeadAfterDays,
         };
-        const add = (userId: number, withCard: boolean, mandatory: boolean, standingInFor?: { name: string; kind: string }) => {
+        const add = (userId: number, withCard: boolean, mandatory: boolean, standingInFor?: { id: number; name: string; kind: string }) => {
           const key = `reminder:${item.key}:${occ.kind}:${occ.day}:${userId}`;
-          plan.push({ key, userId, mandatory, kind: occ.kind, targetId: t.id, reply: { kind: "text", text: reminderText(occ.kind, item, { ...wording, standingInFor, withCard }) } });
+          const about = { kind: occ.kind, targetId: t.id, standInForId: standingInFor?.id };
+          plan.push({ key, userId, mandatory, ...about, reply: { kind: "text", text: reminderText(occ.kind, item, { ...wording, standingInFor, withCard }) } });
           // A card per recipient: card keys are unique per person (src/conversation/cards.ts).
-          if (withCard) plan.push({ key: `${key}:card`, userId, mandatory, kind: occ.kind, targetId: t.id, reply: reportCard(t, now) });
+          if (withCard) plan.push({ key: `${key}:card`, userId, mandatory, ...about, reply: reportCard(t, now) });
         };
         if (occ.kind === "escalate-officer") officers.forEach((u) => add(u.id, true, true));
         else if (occ.kind === "escalate-head") heads.forEach((u) => add(u.id, false, true));
@@ -106,7 +109,7 @@ export async function planReminders(tx: Tx, deps: Pick<JobDeps, "workingDays" | 
             if (isMuted({ mandatory: false }, to)) continue;
             // Only owners and the agency's officers may report (src/domain/targets.ts assertCanReport).
             const canReport = to.id === owner.id || (to.role === "officer" && to.agencyId === t.agencyId);
-            add(to.id, canReport, false, standIn ? { name: owner.name, kind: away.get(owner.id)!.kind } : undefined);
+            add(to.id, canReport, false, standIn ? { id: owner.id, name: owner.name, kind: away.get(owner.id)!.kind } : undefined);
           }
         }
       }
@@ -129,7 +132,7 @@ export async function runReminders(deps: JobDeps, today: string, ctx: JobContext
     const ids = new Set(targetIds.slice(i, i + CHUNK));
     await deps.db.$transaction(async (tx) => {
       for (const p of plan.filter((x) => ids.has(x.targetId))) {
-        const queued = await enqueue(tx, p.userId, p.reply, { key: p.key, mandatory: p.mandatory, now, notBefore });
+        const queued = await enqueue(tx, p.userId, p.reply, { key: p.key, mandatory: p.mandatory, now, notBefore, targetId: p.targetId, standInForId: p.standInForId });
         summary[queued ? "queued" : "alreadyQueued"] += 1;
       }
     });

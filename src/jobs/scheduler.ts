@@ -43,6 +43,7 @@ export function startScheduler(deps: JobDeps, worker: OutboxWorker, opts: { jobs
   if (opts.jobs) {
     tasks.push(cron.schedule(settings.CRON_REMINDERS, job("reminders"), options("reminders")));
     tasks.push(cron.schedule(settings.CRON_REMINDERS, job("rollups"), options("rollups")));
+    tasks.push(cron.schedule(settings.CRON_REMINDERS, job("improvements"), options("improvements")));
     tasks.push(cron.schedule(settings.CRON_NEGATIVE_LIST, job("negative-list"), options("negative-list")));
   }
   tasks.push(

@@ -12,6 +12,10 @@ export interface EnqueueOptions {
   notBefore?: Date;
   /** Send on this platform (a reply goes back where the question came from); default: preference order. */
   platform?: string;
+  /** The target the notice is about, so a change of owner can withdraw it while it waits (src/outbox/withdraw.ts). */
+  targetId?: number;
+  /** The absent owner a stand-in receives it for, so 销假 can withdraw it while it waits. */
+  standInForId?: number;
 }
 
 /** Platforms in order of preference when a user is bound on more than one. */
@@ -41,6 +45,8 @@ export async function enqueue(tx: Tx, userId: number, reply: Reply, opts: Enqueu
       lastError: identity ? null : "user has no platform identity",
       notBefore: opts.notBefore ?? now,
       createdAt: now,
+      targetId: opts.targetId ?? null,
+      standInForId: opts.standInForId ?? null,
     },
   });
   if (identity) await rememberCards(tx, identity.platform, userId, [reply]);

@@ -72,7 +72,7 @@ describe("§2.17 核查 不属实 on a milestone", () => {
     expect(await db.verification.findFirstOrThrow({ where: { milestoneId: m.id } })).toMatchObject({ result: "not_confirmed", method: "field_check" });
     const ledger = await chat.say("fgw_officer", "台账 FGW-02");
     expect(ledger).toContain("第三季度验收完成");
-    expect(ledger).toMatch(/核查记录[\s\S]*10月26日 10:00｜王评｜实地核查（第三季度节点）｜不属实｜现场未见第三季度验收材料/);
+    expect(ledger).toMatch(/10月26日 10:00｜检查｜王评｜实地核查（第三季度节点）｜不属实｜现场未见第三季度验收材料/);
   });
 
   it("adds a supplementary entry to the quarter's list that already went out, numbered next, and the total follows", async () => {
@@ -161,5 +161,18 @@ describe("§2.17 核查 属实", () => {
     const findings = rows("核查记录").map((r) => [r[0], r[1], r[4], r[5]]);
     expect(findings).toContainEqual(["FGW-02", "第三季度节点", "实地核查", "不属实"]);
     expect(findings).toContainEqual(["FGW-04", "目标", "网上评审", "属实"]);
+  });
+});
+
+describe("§2.17 核查 不属实 on a milestone reached late (逾期达成)", () => {
+  it("takes back the late achievement too: the board shows 未按期达成, not 逾期达成", async () => {
+    const staff = (await db.user.findUniqueOrThrow({ where: { account: "fgw_staff" } })).id;
+    const fgw07 = await makeTarget(db, { cycleId: cycle.id, agencyId, code: "FGW-07", ownerIds: [staff], deadline: "2026-12-20", status: "in_progress", progress: 60, milestones: [{ quarter: 4, dueOn: "2026-10-20", expectedProgress: 60 }] });
+    await db.milestone.update({ where: { id: fgw07.milestones[0].id }, data: { reachedLateAt: at("2026-10-23") } });
+    const status = async () => (await agencyBoard(db, cycle, agencyId, clock.now(), loadRules(2026).warnings))!.targets.find((t) => t.code === "FGW-07")!.milestones[0].status;
+    expect(await status()).toBe("逾期达成（10月23日）");
+    expect(await chat.say("dsf_wang", "核查 FGW-07 第四季度 实地核查 不属实 现场进度不足六成")).toContain("该节点改为未达成");
+    expect((await target("FGW-07")).milestones[0].reachedLateAt).toBeNull();
+    expect(await status()).toBe("未按期达成");
   });
 });

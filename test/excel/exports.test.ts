@@ -39,7 +39,7 @@ describe("导出 台账", () => {
     const total = await p.db.progressReport.count({ where: { target: { agency: { code: "FGW" } } } });
     expect(file.fileName).toBe("省发改委2026年度台账.xlsx");
     expect(file.caption).toBe(`贵州省发展和改革委员会2026年度台账：目标 10 项，台账记录 ${total} 条。`);
-    expect(wb.worksheets.map((s) => s.name)).toEqual(["目标", "台账", "佐证材料", "核查记录"]);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(["目标", "台账", "佐证材料", "核查记录", "改进措施"]);
 
     const ledger = wb.getWorksheet("台账")!;
     expect(ledger.getCell("A1").value).toMatch(/^贵州省发展和改革委员会2026年度目标台账（导出时间 \d{4}-\d{2}-\d{2}）$/);
@@ -80,7 +80,7 @@ describe("导出 负面清单", () => {
     const summary = rows(wb.getWorksheet("汇总")!);
     expect(summary.map((r) => [r[0], r[1], r[2]])).toEqual(lists.map((l) => [l.agency.name, l.entries.length, l.totalPoints]));
     const detail = wb.getWorksheet("明细")!;
-    expect(header(detail)).toEqual(["单位", "条目号", "目标编号", "目标名称", "季度节点", "节点截止日期", "事由", "分值", "状态", "撤销时间"]);
+    expect(header(detail)).toEqual(["单位", "条目号", "目标编号", "目标名称", "季度节点", "节点截止日期", "事由", "分值", "状态", "撤销时间", "原因分析", "改进措施"]);
     const entries = rows(detail);
     expect(entries).toHaveLength(active.length);
     expect(entries[0][4]).toBe("第一季度");

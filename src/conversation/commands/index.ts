@@ -4,7 +4,7 @@ import { careCommands } from "./care.js";
 import { evaluationCommands } from "./evaluation.js";
 import { workflowCommands } from "./workflow.js";
 import { appealList, decide, fileAppeal } from "./appeals.js";
-import { answer, ask } from "./communication.js";
+import { answer, ask, openToAgency } from "./communication.js";
 import { helpCommand } from "./help.js";
 import { ledger } from "./ledger.js";
 import { negativeList } from "./negative-list.js";
@@ -13,6 +13,7 @@ import { report } from "./report.js";
 import { myTargets, targetDetail } from "./targets.js";
 import { assign, verify } from "./verify-and-assign.js";
 import { evidence } from "./evidence.js";
+import { improve } from "./improvement.js";
 import { registrationCommands } from "./registration.js";
 
 /** Every chat command, in the order help lists them. Feature modules add theirs here. */
@@ -24,6 +25,7 @@ export function createRegistry(extra: Command[] = []): CommandRegistry {
     targetDetail,
     report,
     evidence,
+    improve,
     ledger,
     negativeList,
     fileAppeal,
@@ -34,6 +36,7 @@ export function createRegistry(extra: Command[] = []): CommandRegistry {
     appealList,
     decide,
     answer,
+    openToAgency,
     verify,
     assign,
     ...workflowCommands,

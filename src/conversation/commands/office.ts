@@ -6,7 +6,7 @@ import { overdueItems, provinceStats } from "../../domain/statistics.js";
 import { classifyTarget } from "../../domain/targets.js";
 import { LIVE_STATUSES, CLOSED_STATUSES } from "../../domain/vocabulary.js";
 import type { Command } from "../command.js";
-import { STATE_LABEL, chineseDateOf } from "../format.js";
+import { chineseDateOf, stateText } from "../format.js";
 import { agencyLights } from "../../domain/agency-lights.js";
 import { LIGHT_EMOJI, LIGHT_LEGEND, targetLight } from "../../domain/warnings.js";
 import { careRules } from "../care-rules.js";
@@ -66,7 +66,7 @@ export const query: Command = {
     const lights = targets.map((t) => targetLight(t, today, warnings));
     const warning = targets.filter((t, i) => lights[i].light === "yellow" && classifyTarget(t, today) === "on_track").length;
     const lines = targets.map(
-      (t, i) => `· ${LIGHT_EMOJI[lights[i].light]} ${t.code} ${t.title}｜${t.progress}%｜${STATE_LABEL[classifyTarget(t, today)]}｜${t.owners.map((o) => o.user.name).join("、") || "未指定"}`,
+      (t, i) => `· ${LIGHT_EMOJI[lights[i].light]} ${t.code} ${t.title}｜${t.progress}%｜${stateText(t, today)}｜${t.owners.map((o) => o.user.name).join("、") || "未指定"}`,
     );
     ctx.reply({
       kind: "markdown",
@@ -92,7 +92,7 @@ export const overdue: Command = {
     const cycle = await currentCycle(ctx.tx, ctx.now);
     const items = await overdueItems(ctx.tx, ctx.actor, cycle.id, ctx.now);
     if (items.length === 0) return ctx.reply("目前没有逾期的目标或季度节点。");
-    const lines = items.slice(0, 50).map((i) => `· ${i.agency}｜${i.code} ${i.title}｜${i.what}｜应于${chineseDateOf(i.dueOn)}｜逾期 ${i.daysLate} 天｜${i.owners}`);
+    const lines = items.slice(0, 50).map((i) => `· ${i.agency}｜${i.code} ${i.title}｜${i.what}｜应于${chineseDateOf(i.dueOn)}｜${i.reachedLateOn ? `逾期达成（${chineseDateOf(i.reachedLateOn)}）` : `逾期 ${i.daysLate} 天`}｜${i.owners}`);
     ctx.reply({
       kind: "markdown",
       title: "逾期清单",

@@ -1,3 +1,4 @@
+import { beijingDate } from "../../domain/calendar.js";
 import { currentCycle } from "../../domain/cycles.js";
 import { InputError } from "../../domain/errors.js";
 import { parseProgress, recordProgress, validateNote } from "../../domain/ledger.js";
@@ -5,6 +6,7 @@ import { assertCanReport, getVisibleTarget, listTargetsFor } from "../../domain/
 import { CommandInput, type Command } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { dateText } from "../format.js";
+import { careRules } from "../care-rules.js";
 
 /**
  * 汇报 <编号> <进度> <说明>: adds a record to the target's 台账 (§7.3). Whatever is left out is asked
@@ -36,8 +38,9 @@ export const report: Command = {
       return;
     }
     if (step === "note") return save(ctx, await reportable(ctx, code), Number(data.progress), reply);
-    if (step === "complete") {
-      if (CONFIRM.has(reply.trim())) return save(ctx, await reportable(ctx, code), 100, String(data.note), true);
+    if (step === "complete" || step === "lower") {
+      const asked = step === "complete" ? 100 : Number(data.progress);
+      if (CONFIRM.has(reply.trim())) return save(ctx, await reportable(ctx, code), asked, String(data.note), true);
       // Anything else is read as the percentage meant instead.
       const progress = parseProgressOrAsk(ctx, reply, code);
       if (progress !== null) return save(ctx, await reportable(ctx, code), progress, String(data.note));
@@ -77,6 +80,10 @@ function parseProgressOrAsk(ctx: CommandContext, raw: string, code: string): num
 
 const CONFIRM = new Set(["确认", "确定", "是"]);
 
+function dropThreshold(ctx: CommandContext): number {
+  return careRules(ctx.settings.rulesDir, Number(beijingDate(ctx.now).slice(0, 4))).reporting.confirmDropAbovePoints;
+}
+
 async function save(ctx: CommandContext, target: Awaited<ReturnType<typeof reportable>>, progress: number, noteRaw: string, confirmed = false) {
   validateNote(noteRaw);
   // 100% closes the target for good (Fig. 1 完成): one mistyped or mis-tapped "100" must not do that.
@@ -85,6 +92,15 @@ async function save(ctx: CommandContext, target: Awaited<ReturnType<typeof repor
       `进度 100% 将把目标 ${target.code} 标记为完成，此后不再接受进度汇报。\n确认请回复“确认”；如进度有误，请直接回复正确的进度（0-100）。`,
       "complete",
       { code: target.code, note: noteRaw.trim() },
+    );
+  }
+  // A sharp drop is most often a typo (5 for 85); the head must not read it unasked.
+  const drop = target.progress - progress;
+  if (!confirmed && drop > dropThreshold(ctx)) {
+    return ctx.ask(
+      `进度 ${progress}% 比上次汇报的 ${target.progress}% 低 ${drop} 个百分点，将记入台账并在各类清单中显示。\n确认请回复“确认”；如进度有误，请直接回复正确的进度（0-100）。`,
+      "lower",
+      { code: target.code, note: noteRaw.trim(), progress },
     );
   }
   const { report: rec, milestonesReached, completed } = await recordProgress(

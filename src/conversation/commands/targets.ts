@@ -1,12 +1,12 @@
 import { currentCycle } from "../../domain/cycles.js";
 import { beijingDate } from "../../domain/calendar.js";
-import { classifyTarget, getVisibleTarget, listTargetsFor } from "../../domain/targets.js";
+import { getVisibleTarget, listTargetsFor } from "../../domain/targets.js";
 import { listReports } from "../../domain/ledger.js";
 import { latestVerifications } from "../../domain/verification.js";
 import { VERIFICATION_METHOD_LABEL, type VerificationMethod } from "../../domain/vocabulary.js";
 import { InputError } from "../../domain/errors.js";
 import { ALL_ROLES, type Command } from "../command.js";
-import { STATE_LABEL, dateText, kindLabel, statusLabel } from "../format.js";
+import { dateText, kindLabel, reachedLateText, stateText, statusLabel } from "../format.js";
 import { reportCard } from "../report-card.js";
 import { careRules } from "../care-rules.js";
 import { LIGHT_EMOJI, LIGHT_LEGEND, milestoneLight, targetLight } from "../../domain/warnings.js";
@@ -30,7 +30,7 @@ export const myTargets: Command = {
       const light = targetLight(t, today, warnings);
       // A warning says why; red already says 已逾期 or 未完成 in the state label.
       const why = light.light === "yellow" ? `｜预警：${light.reason}` : "";
-      return `· ${LIGHT_EMOJI[light.light]} ${t.code} ${t.title}｜进度 ${t.progress}%｜${STATE_LABEL[classifyTarget(t, today)]}｜时限 ${dateText(t.deadline)}${why}`;
+      return `· ${LIGHT_EMOJI[light.light]} ${t.code} ${t.title}｜进度 ${t.progress}%｜${stateText(t, today)}｜时限 ${dateText(t.deadline)}${why}`;
     });
     ctx.reply({
       kind: "markdown",
@@ -61,13 +61,13 @@ export const targetDetail: Command = {
     const owners = t.owners.map((o) => o.user.name).join("、") || "未指定";
     const indicators = t.indicators.map((i) => `${"　".repeat(i.level - 1)}- ${["一", "二", "三"][i.level - 1]}级：${i.name}${i.targetValue !== null ? `（${i.targetValue}${i.unit ?? ""}）` : ""}${i.standard ? `，标准：${i.standard}` : ""}`);
     const milestones = t.milestones.map((m) => {
-      const mark = m.achievedAt ? "✓ 已达成" : beijingDate(m.dueOn) < today ? "✗ 未按期达成" : "待完成";
+      const mark = m.achievedAt ? "✓ 已达成" : beijingDate(m.dueOn) < today ? `✗ ${reachedLateText(m) ?? "未按期达成"}` : "待完成";
       return `- ${LIGHT_EMOJI[milestoneLight(m, t.progress, today, warnings).light]} 第${"一二三四"[m.quarter - 1]}季度（${dateText(m.dueOn)} 前达到 ${m.expectedProgress}%）：${m.description}｜${mark}`;
     });
     const body = [
       `**${t.code} ${t.title}**`,
       `单位：${t.agency.shortName}｜类别：${kindLabel(t)}`,
-      `状态：${LIGHT_EMOJI[light.light]} ${statusLabel(t.status)}（${STATE_LABEL[classifyTarget(t, today)]}）｜进度：${t.progress}%｜权重：${t.weight} 分`,
+      `状态：${LIGHT_EMOJI[light.light]} ${statusLabel(t.status)}（${stateText(t, today)}）｜进度：${t.progress}%｜权重：${t.weight} 分`,
       ...(light.light === "yellow" ? [`预警：${light.reason}`] : []),
       `完成时限：${dateText(t.deadline)}｜责任人：${owners}`,
       ...(t.description ? [`要求：${t.description}`] : []),

@@ -11,6 +11,7 @@ import { type FindingEffect, parseFinding, parseMethod, parseMilestoneQuarter, r
 import { supplementReplies } from "../negative-list-supplement-view.js";
 import { VERIFICATION_METHOD_LABEL } from "../../domain/vocabulary.js";
 import type { Command } from "../command.js";
+import { withdrawWaiting } from "../../outbox/withdraw.js";
 
 /**
  * 核查 <编号> [第N季度] <方式> <属实|不属实> <核查情况> (§2.17): recorded by the office or a commissioned
@@ -79,6 +80,22 @@ export const assign: Command = {
     for (const p of people) {
       await ctx.notify(p.id, { kind: "text", text: `【责任人指定】本单位目标办指定您为目标 ${target.code}「${target.title}」的责任人。查看详情：目标 ${target.code}` }, { key: `owner-assigned:${target.id}:${p.id}:${ctx.event.eventKey}` });
     }
-    ctx.reply(`目标 ${target.code} 的责任人已设为：${people.map((p) => p.name).join("、")}。`);
+    const lines = [`目标 ${target.code} 的责任人已设为：${people.map((p) => p.name).join("、")}。`];
+    // Former owners: reminders still waiting for them (or their stand-ins) no longer hold; they are told.
+    const removed = target.owners.map((o) => o.user).filter((u) => !people.some((p) => p.id === u.id));
+    if (removed.length) {
+      const withdrawn = await withdrawWaiting(ctx.tx, { targetId: target.id, aboutUserIds: removed.map((u) => u.id) }, `owner changed: ${target.code}`);
+      const now = people.map((p) => p.name).join("、");
+      for (const u of removed) {
+        const n = withdrawn.byUser.get(u.id) ?? 0;
+        await ctx.notify(
+          u.id,
+          { kind: "text", text: `【责任人变更】本单位目标办已将目标 ${target.code}「${target.title}」的责任人改为${now}，您不再负责该目标。${n ? `此前尚未发出的 ${n} 条相关提醒已撤回。` : ""}` },
+          { key: `owner-removed:${target.id}:${u.id}:${ctx.event.eventKey}` },
+        );
+        lines.push(n ? `已撤回发给${u.name}的 ${n} 条尚未发出的提醒，并通知其本人。` : `已通知${u.name}不再负责该目标。`);
+      }
+    }
+    ctx.reply(lines.join("\n"));
   },
 };

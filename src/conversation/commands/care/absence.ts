@@ -13,6 +13,7 @@ import { beijingDate, daysBetween } from "../../../domain/calendar.js";
 import { ForbiddenError, InputError } from "../../../domain/errors.js";
 import type { Command } from "../../command.js";
 import type { CommandContext } from "../../context.js";
+import { alreadyTold, withdrawWaiting } from "../../../outbox/withdraw.js";
 
 /** Words that start a date or join two: anything else in 请假 is a person (subject or delegate). */
 const DATE_WORD = /^([\d０-９]|今天|今日|明天|明日|后天|至$|到$|~|～)/;
@@ -98,10 +99,40 @@ export const endLeave: Command = {
     const who = subject.id === ctx.actor.id ? "您" : subject.name;
     if (!ended) return ctx.reply(`${who}目前没有登记中的请假或出差。`);
     const what = absenceText(ended.absence, today);
+    const withdrawn = await withdrawStandIn(ctx, subject, ended.absence, what);
     ctx.reply(
-      ended.cancelled
-        ? `已取消${who}登记的${what}，提醒照常发给${who === "您" ? "您本人" : "本人"}。`
-        : `已销假：${who}原登记的${what}提前结束，今日起提醒恢复发给${who === "您" ? "您本人" : "本人"}。`,
+      [
+        ended.cancelled
+          ? `已取消${who}登记的${what}，提醒照常发给${who === "您" ? "您本人" : "本人"}。`
+          : `已销假：${who}原登记的${what}提前结束，今日起提醒恢复发给${who === "您" ? "您本人" : "本人"}。`,
+        ...withdrawn,
+      ].join("\n"),
     );
   },
 };
+
+/**
+ * After 销假 the stand-in no longer receives the owner's reminders: what still waits for them is
+ * withdrawn, and whoever had already been told (the 代理通知 or a reminder reached them) is told it ended.
+ */
+async function withdrawStandIn(ctx: CommandContext, subject: Person, absence: { id: number; delegateId: number | null }, what: string): Promise<string[]> {
+  const delegateId = absence.delegateId ?? (await defaultDelegate(ctx.tx, subject))?.id ?? null;
+  const noticeKeys = delegateId === null ? [] : [`absence-delegate:${absence.id}:${delegateId}`];
+  const reminders = await withdrawWaiting(ctx.tx, { standInForId: subject.id }, `销假: ${subject.account}`);
+  await withdrawWaiting(ctx.tx, { keys: noticeKeys }, `销假: ${subject.account}`);
+  const standIns = [...new Set([...(delegateId === null ? [] : [delegateId]), ...reminders.byUser.keys()])];
+  const told = await alreadyTold(ctx.tx, standIns, { standInForId: subject.id, keys: noticeKeys });
+  const people = await ctx.tx.user.findMany({ where: { id: { in: standIns } }, orderBy: { id: "asc" } });
+  const lines: string[] = [];
+  for (const p of people) {
+    const n = reminders.byUser.get(p.id) ?? 0;
+    if (n) lines.push(`已撤回转给代理人${p.name}的 ${n} 条尚未发出的提醒。`);
+    if (!told.has(p.id)) continue;
+    await ctx.notify(
+      p.id,
+      { kind: "text", text: `【代理取消】${subject.name}已销假（原登记${what}），其目标提醒恢复发给本人，您无需再代为接收。${n ? `尚未发出的 ${n} 条代收提醒已撤回。` : ""}` },
+      { key: `absence-ended:${absence.id}:${p.id}` },
+    );
+  }
+  return lines;
+}

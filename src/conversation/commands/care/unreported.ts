@@ -63,13 +63,15 @@ export const remindUnreported: Command = {
   async run(ctx, input) {
     const window = windowOf(ctx, input);
     const r = await rollupOfMyAgency(ctx, window);
-    if (r.unreported.length === 0) return ctx.reply(`${r.window.label}本单位应报事项均已汇报，无需提醒。`);
+    // 逾期补报: reported after the window closed — late, but nothing left to remind about.
+    const owed = r.unreported.filter((i) => !i.lateReportAt);
+    if (owed.length === 0) return ctx.reply(`${r.window.label}本单位应报事项均已汇报，无需提醒。`);
     const today = beijingDate(ctx.now);
     type Owed = { own: RollupItem[]; covering: Map<number, { name: string; items: RollupItem[] }> };
     const perRecipient = new Map<number, Owed>();
     const forMe: string[] = [];
     const unowned: string[] = [];
-    for (const item of r.unreported) {
+    for (const item of owed) {
       if (item.owners.length === 0) unowned.push(item.code);
       for (const owner of item.owners) {
         const to = await reminderRecipient(ctx.tx, owner.userId, today);

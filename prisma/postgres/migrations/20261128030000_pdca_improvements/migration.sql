@@ -1,0 +1,38 @@
+-- AlterTable
+ALTER TABLE "Milestone" ADD COLUMN     "reachedLateAt" TIMESTAMP(3);
+
+-- AlterTable
+ALTER TABLE "OutboxMessage" ADD COLUMN     "standInForId" INTEGER,
+ADD COLUMN     "targetId" INTEGER;
+
+-- CreateTable
+CREATE TABLE "Improvement" (
+    "id" SERIAL NOT NULL,
+    "subjectKey" TEXT NOT NULL,
+    "targetId" INTEGER NOT NULL,
+    "milestoneId" INTEGER,
+    "dueOn" TIMESTAMP(3) NOT NULL,
+    "requestedAt" TIMESTAMP(3) NOT NULL,
+    "remindedAt" TIMESTAMP(3),
+    "cause" TEXT,
+    "measures" TEXT,
+    "authorId" INTEGER,
+    "answeredAt" TIMESTAMP(3),
+
+    CONSTRAINT "Improvement_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Improvement_subjectKey_key" ON "Improvement"("subjectKey");
+
+-- CreateIndex
+CREATE INDEX "Improvement_targetId_idx" ON "Improvement"("targetId");
+
+-- AddForeignKey
+ALTER TABLE "Improvement" ADD CONSTRAINT "Improvement_targetId_fkey" FOREIGN KEY ("targetId") REFERENCES "Target"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Improvement" ADD CONSTRAINT "Improvement_milestoneId_fkey" FOREIGN KEY ("milestoneId") REFERENCES "Milestone"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Improvement" ADD CONSTRAINT "Improvement_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE;
