@@ -101,7 +101,8 @@ async function wecomCase(i: number): Promise<void> {
   if (kind <= 3) {
     // A well-formed report now and then, so the ledger check below has something to count.
     const valid = r.next() < 0.3 && user === "fgw_zhao";
-    const text = valid ? `汇报 FGW-0${r.pick([1, 5, 7, 9])} ${r.int(100)} 第${i}次模糊测试合法汇报` : fuzzText();
+    // 80–99%: never a drop of more than 20 points, which asks to confirm first (rules `reporting`).
+    const text = valid ? `汇报 FGW-0${r.pick([1, 5, 7, 9])} ${80 + r.int(20)} 第${i}次模糊测试合法汇报` : fuzzText();
     const res = await wecom.sendText(user, text, { msgId: String(7_000_000_000_000_000 + i), attempts: 1 });
     count(res.status);
     if (res.reply && "content" in res.reply && res.reply.content.includes("已记入台账")) acknowledgedReports++;

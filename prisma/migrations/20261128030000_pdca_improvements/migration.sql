@@ -29,3 +29,10 @@ CREATE UNIQUE INDEX "Improvement_subjectKey_key" ON "Improvement"("subjectKey");
 -- CreateIndex
 CREATE INDEX "Improvement_targetId_idx" ON "Improvement"("targetId");
 
+
+-- Backfill: a milestone not achieved on time whose target later reported its expected progress was
+-- reached late (逾期达成). Any such report is after the due day, or it would have achieved the milestone.
+UPDATE "Milestone" SET "reachedLateAt" = (
+    SELECT MIN(r."createdAt") FROM "ProgressReport" r
+    WHERE r."targetId" = "Milestone"."targetId" AND r."progress" >= "Milestone"."expectedProgress" AND r."createdAt" > "Milestone"."dueOn"
+) WHERE "achievedAt" IS NULL;

@@ -36,3 +36,10 @@ ALTER TABLE "Improvement" ADD CONSTRAINT "Improvement_milestoneId_fkey" FOREIGN 
 
 -- AddForeignKey
 ALTER TABLE "Improvement" ADD CONSTRAINT "Improvement_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- Backfill: a milestone not achieved on time whose target later reported its expected progress was
+-- reached late (逾期达成). Any such report is after the due day, or it would have achieved the milestone.
+UPDATE "Milestone" SET "reachedLateAt" = (
+    SELECT MIN(r."createdAt") FROM "ProgressReport" r
+    WHERE r."targetId" = "Milestone"."targetId" AND r."progress" >= "Milestone"."expectedProgress" AND r."createdAt" > "Milestone"."dueOn"
+) WHERE "achievedAt" IS NULL;
