@@ -3,6 +3,7 @@ import { InputError } from "../../domain/errors.js";
 import { parseProgress, recordProgress, validateNote } from "../../domain/ledger.js";
 import { assertCanReport, getVisibleTarget, listTargetsFor } from "../../domain/targets.js";
 import { CommandInput, type Command } from "../command.js";
+import { isConfirmation } from "../normalize.js";
 import type { CommandContext } from "../context.js";
 import { dateText } from "../format.js";
 
@@ -37,7 +38,7 @@ export const report: Command = {
     }
     if (step === "note") return save(ctx, await reportable(ctx, code), Number(data.progress), reply);
     if (step === "complete") {
-      if (CONFIRM.has(reply.trim())) return save(ctx, await reportable(ctx, code), 100, String(data.note), true);
+      if (isConfirmation(reply)) return save(ctx, await reportable(ctx, code), 100, String(data.note), true);
       // Anything else is read as the percentage meant instead.
       const progress = parseProgressOrAsk(ctx, reply, code);
       if (progress !== null) return save(ctx, await reportable(ctx, code), progress, String(data.note));
@@ -75,7 +76,6 @@ function parseProgressOrAsk(ctx: CommandContext, raw: string, code: string): num
   }
 }
 
-const CONFIRM = new Set(["确认", "确定", "是"]);
 
 async function save(ctx: CommandContext, target: Awaited<ReturnType<typeof reportable>>, progress: number, noteRaw: string, confirmed = false) {
   validateNote(noteRaw);
