@@ -22,25 +22,32 @@ export function splitReply<R extends TextReply | MarkdownReply>(reply: R, limit:
   // Numbering is reserved with the widest label this reply can carry, so a part that fits while
   // being packed still fits once its real label is set.
   const widest = `${limit.maxParts}/${limit.maxParts}`;
+  // A markdown table cut across parts keeps its header row in every part, so each part reads alone.
+  const h = lines.findIndex((l, i) => l.startsWith("|") && /^\|\s*:?-{3}/.test(lines[i + 1] ?? ""));
+  const header = (first: number) => (h >= 0 && first > h + 1 && lines[first].startsWith("|") ? [lines[h], lines[h + 1]] : []);
   const chunks: string[][] = [];
   let current: string[] = [];
-  for (const line of lines) {
+  let start = 0;
+  for (const [i, line] of lines.entries()) {
     const candidate = [...current, line];
-    if (current.length > 0 && !limit.fits(part(reply, candidate, widest))) {
-      chunks.push(current);
+    if (current.length > 0 && !limit.fits(part(reply, [...header(start), ...candidate], widest))) {
+      chunks.push([...header(start), ...current]);
       current = [line];
+      start = i;
     } else current = candidate;
   }
-  if (current.length > 0) chunks.push(current);
+  if (current.length > 0) chunks.push([...header(start), ...current]);
 
   let kept = chunks;
   if (chunks.length > limit.maxParts) {
     kept = chunks.slice(0, limit.maxParts);
     const last = [...kept[kept.length - 1]];
-    const shownBefore = kept.slice(0, -1).reduce((n, c) => n + c.length, 0);
+    const repeated = (c: string[]) => (h >= 0 && c[0] === lines[h] && c[1] === lines[h + 1] && c !== chunks[0] ? 2 : 0);
+    const shownBefore = kept.slice(0, -1).reduce((n, c) => n + c.length - repeated(c), 0);
     const note = (shown: number) => `……其余 ${lines.length - shown} 行未显示。${reply.more ?? DEFAULT_MORE}`;
-    while (last.length > 1 && !limit.fits(part(reply, [...last, note(shownBefore + last.length)], widest))) last.pop();
-    kept[kept.length - 1] = [...last, note(shownBefore + last.length)];
+    const lastShown = () => shownBefore + last.length - repeated(last);
+    while (last.length > 1 && !limit.fits(part(reply, [...last, note(lastShown())], widest))) last.pop();
+    kept[kept.length - 1] = [...last, note(lastShown())];
   }
   return kept.map((c, i) => part(reply, c, `${i + 1}/${kept.length}`));
 }
