@@ -58,6 +58,8 @@ export interface AgencyBoard {
   targets: BoardTarget[];
   reports: { at: Date; code: string; reporter: string; onBehalfOf: string | null; progress: number; note: string }[];
   negative: NegativeByQuarter;
+  /** The agency's quarterly negative lists (§2.23), newest first: what its head reads most closely. */
+  negativeLists: { period: string; label: string; totalPoints: number; entries: { id: number; reason: string; points: number }[] }[];
   trend: Trend;
 }
 
@@ -168,6 +170,13 @@ export async function agencyBoard(tx: Tx, cycle: { id: number; year: number }, a
     }),
     reports: reports.map((r) => ({ at: r.createdAt, code: r.target.code, reporter: r.reporter.name, onBehalfOf: r.onBehalfOf?.name ?? null, progress: r.progress, note: r.note })),
     negative: await negativeOf(tx, cycle.id, [{ id: agency.id, shortName: agency.shortName }]),
+    negativeLists: (
+      await tx.negativeList.findMany({
+        where: { cycleId: cycle.id, agencyId },
+        include: { entries: { where: { status: "active" }, orderBy: { id: "asc" }, select: { id: true, reason: true, points: true } } },
+        orderBy: { period: "desc" },
+      })
+    ).map((l) => ({ period: l.period, label: `第${QUARTER[(parsePeriod(l.period)?.quarter ?? 1) - 1]}季度`, totalPoints: l.totalPoints, entries: l.entries })),
     trend: await trendOf(tx, cycle, now, agencyId),
   };
 }
