@@ -113,8 +113,9 @@ export class ConversationCore {
   }
 
   private async runText(ctx: CommandContext, raw: string): Promise<void> {
-    const message = normalizeCommandText(raw, (word) => this.registry.match(word) !== null);
     const dialog = await loadDialog(ctx.tx, ctx.actor.id, ctx.event.conversationId, ctx.now);
+    // In a dialog only an exact command word counts (see below), so a note keeps its punctuation.
+    const message = normalizeCommandText(raw, (word) => (dialog ? this.registry.get(word) !== undefined : this.registry.match(word) !== null));
     // A new command wins over a waiting dialog (people change their mind mid-way), but only when its
     // first word is exactly a command: a note such as "进度正常……" must not be read as 进度.
     const matched = !message ? null : dialog ? this.exactCommand(message) : this.registry.match(message);
