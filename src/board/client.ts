@@ -18,19 +18,22 @@ export const BOARD_CLIENT_JS = `(function () {
     return o;
   }
   function label(pos) { return { show: true, position: pos || "inside", formatter: function (p) { return p.value ? String(p.value) : ""; } }; }
+  // On a 390 px phone neighbouring labels collide (12 months, a line over bars): a label that would
+  // overlap another is left out; every value is still in the tooltip and the page's tables.
+  var NO_OVERLAP = { hideOverlap: true };
   function trend() {
     return base({
       xAxis: { type: "category", data: data.trend.months },
       yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
       series: [
-        { name: "平均进度", type: "line", data: data.trend.avgProgress, itemStyle: { color: C.done }, label: label("top") },
-        { name: "完成率", type: "bar", data: data.trend.completedRate, itemStyle: { color: C.green }, barMaxWidth: 18, label: label("inside") }
+        { name: "平均进度", type: "line", data: data.trend.avgProgress, itemStyle: { color: C.done }, label: label("top"), labelLayout: NO_OVERLAP },
+        { name: "完成率", type: "bar", data: data.trend.completedRate, itemStyle: { color: C.green }, barMaxWidth: 18, label: label("inside"), labelLayout: NO_OVERLAP }
       ]
     });
   }
   function agencies() {
     var a = data.agencies;
-    function col(name, color, f) { return { name: name, type: "bar", stack: "all", data: a.map(f), itemStyle: { color: color }, label: label(), barMaxWidth: 28 }; }
+    function col(name, color, f) { return { name: name, type: "bar", stack: "all", data: a.map(f), itemStyle: { color: color }, label: label(), labelLayout: NO_OVERLAP, barMaxWidth: 28 }; }
     return base({
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true },
       yAxis: { type: "category", data: a.map(function (x) { return x.shortName; }), inverse: true },
@@ -50,14 +53,14 @@ export const BOARD_CLIENT_JS = `(function () {
       xAxis: { type: "category", data: data.negative.labels },
       grid: { left: 8, right: 16, top: 48, bottom: 8, containLabel: true },
       yAxis: { type: "value", minInterval: 1 },
-      series: data.negative.series.map(function (s) { return { name: s.agency, type: "bar", data: s.entries, label: label("top"), barMaxWidth: 22 }; })
+      series: data.negative.series.map(function (s) { return { name: s.agency, type: "bar", data: s.entries, label: label("top"), labelLayout: NO_OVERLAP, barMaxWidth: 22 }; })
     });
   }
   function lights() {
     var c = data.counts;
     var parts = [["正常", c.onTrack - c.warning, C.green], ["预警", c.warning, C.yellow], ["逾期/未完成", c.late + c.notCompleted, C.red], ["已完成", c.done, C.done]];
     return { animation: false, textStyle: { fontFamily: FONT }, tooltip: { trigger: "item", confine: true }, legend: { top: 0 },
-      series: [{ type: "pie", radius: ["38%", "68%"], center: ["50%", "58%"], label: { position: "inside", formatter: "{c}", color: "#fff", fontSize: 14 },
+      series: [{ type: "pie", radius: ["38%", "68%"], center: ["50%", "58%"], label: { position: "inside", formatter: "{c}", color: "#fff", fontSize: 14 }, labelLayout: NO_OVERLAP,
         data: parts.filter(function (p) { return p[1] > 0; }).map(function (p) { return { name: p[0], value: p[1], itemStyle: { color: p[2] } }; }) }] };
   }
   function progress() {
@@ -67,7 +70,7 @@ export const BOARD_CLIENT_JS = `(function () {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true },
       yAxis: { type: "category", data: t.map(function (x) { return x.code; }), inverse: true },
       xAxis: { type: "value", min: 0, max: 100, name: "%" },
-      series: [{ type: "bar", barMaxWidth: 16, label: label("right"),
+      series: [{ type: "bar", barMaxWidth: 16, label: label("right"), labelLayout: NO_OVERLAP,
         data: t.map(function (x) { return { value: x.progress, itemStyle: { color: x.state === "已完成" ? C.done : C[x.light] } }; }) }]
     });
   }

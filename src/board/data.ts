@@ -59,8 +59,9 @@ export interface AgencyBoard {
   targets: BoardTarget[];
   reports: { at: Date; code: string; reporter: string; onBehalfOf: string | null; progress: number; note: string }[];
   negative: NegativeByQuarter;
-  /** The year's 负面清单 entries (§2.23), named as in 申诉: quarter and number within the list (2026Q3-2). */
-  negativeEntries: { ref: string; reason: string; points: number; withdrawn: boolean; supplementary: boolean }[];
+  /** The agency's quarterly negative lists (§2.23), newest first: what its head reads most closely. Entries
+   *  are named as in 申诉: quarter and number within the list (2026Q3-2). */
+  negativeLists: { period: string; label: string; totalPoints: number; entries: { ref: string; reason: string; points: number; supplementary: boolean }[] }[];
   trend: Trend;
 }
 
@@ -179,13 +180,13 @@ export async function agencyBoard(tx: Tx, cycle: { id: number; year: number }, a
     }),
     reports: reports.map((r) => ({ at: r.createdAt, code: r.target.code, reporter: r.reporter.name, onBehalfOf: r.onBehalfOf?.name ?? null, progress: r.progress, note: r.note })),
     negative: await negativeOf(tx, cycle.id, [{ id: agency.id, shortName: agency.shortName }]),
-    negativeEntries: (
-      await tx.negativeListEntry.findMany({
-        where: { list: { cycleId: cycle.id, agencyId } },
-        include: { list: { select: { period: true } } },
-        orderBy: [{ list: { period: "asc" } }, { seq: "asc" }],
+    negativeLists: (
+      await tx.negativeList.findMany({
+        where: { cycleId: cycle.id, agencyId },
+        include: { entries: { where: { status: "active" }, orderBy: { seq: "asc" }, select: { seq: true, reason: true, points: true, verificationId: true } } },
+        orderBy: { period: "desc" },
       })
-    ).map((e) => ({ ref: `${e.list.period}-${e.seq}`, reason: e.reason, points: e.points, withdrawn: e.status === "withdrawn", supplementary: e.verificationId !== null })),
+    ).map((l) => ({ period: l.period, label: `第${QUARTER[(parsePeriod(l.period)?.quarter ?? 1) - 1]}季度`, totalPoints: l.totalPoints, entries: l.entries.map((e) => ({ ref: `${l.period}-${e.seq}`, reason: e.reason, points: e.points, supplementary: e.verificationId !== null })) })),
     trend: await trendOf(tx, cycle, now, agencyId),
   };
 }

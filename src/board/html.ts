@@ -42,6 +42,10 @@ ul.reports{list-style:none;margin:0;padding:0}
 ul.reports li{border-bottom:1px solid #e6e9ee;padding:6px 0;font-size:14px}
 a{color:#1f5fbf}
 footer{color:#56606b;font-size:12px;text-align:center;padding:8px 12px 20px}
+section h3{margin:8px 0 4px;font-size:15px;font-weight:600}
+ul.negative{margin:0 0 8px;padding-left:1.2em;font-size:14px}
+.phone-only{display:none}
+@media (max-width:599px){.wide-only{display:none}.phone-only{display:block}#target-table{white-space:normal}#target-table td{padding:6px 4px}#target-table td:nth-child(2){white-space:nowrap}}
 @media (min-width:900px){main{grid-template-columns:1fr 1fr}section.wide{grid-column:1/-1}.chart{height:340px}}
 `;
 

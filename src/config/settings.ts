@@ -87,10 +87,53 @@ const schema = z.object({
 });
 
 export type Settings = z.infer<typeof schema>;
+type Key = keyof Settings;
+
+/**
+ * What each variable must look like, in Chinese for the operator who reads the start-up error: the
+ * rule and an example of a correct line. zod's own messages are English and name no variable.
+ */
+const EXPECTED: Record<Key, string> = {
+  NODE_ENV: "应为 development、production 或 test 之一，例如 NODE_ENV=production",
+  PORT: "应为 0–65535 之间的整数端口号，例如 PORT=3000",
+  HOST: "应为监听地址，例如 HOST=0.0.0.0",
+  DATABASE_URL: "应以 file:（SQLite）或 postgresql://（PostgreSQL）开头，例如 DATABASE_URL=file:./data/jxmb.db",
+  LOG_LEVEL: "应为 fatal、error、warn、info、debug、trace 或 silent 之一，例如 LOG_LEVEL=info",
+  PUBLIC_BASE_URL: "应为完整网址（含 http:// 或 https://），例如 PUBLIC_BASE_URL=https://jxmb.example.gov.cn",
+  LINK_SECRET: "应为一串足够长的随机字符，例如 LINK_SECRET=$(openssl rand -hex 32) 的输出",
+  BOARD_LINK_TTL_HOURS: "应为大于 0 的小时数，例如 BOARD_LINK_TTL_HOURS=24",
+  BODY_LIMIT_BYTES: "应为大于 0 的整数（字节），例如 BODY_LIMIT_BYTES=1048576",
+  APPEAL_WINDOW_DAYS: "应为大于 0 的整数天数，例如 APPEAL_WINDOW_DAYS=15",
+  DIALOG_TTL_MINUTES: "应为大于 0 的整数分钟数，例如 DIALOG_TTL_MINUTES=30",
+  RULES_DIR: "应为年度规则文件所在目录，例如 RULES_DIR=rules",
+  EVIDENCE_DIR: "应为佐证材料保存目录，例如 EVIDENCE_DIR=data/evidence",
+  SCHEDULER_ENABLED: "应为 true 或 false，例如 SCHEDULER_ENABLED=true",
+  CRON_REMINDERS: "应为 cron 表达式（5 或 6 段，以空格分隔），例如 CRON_REMINDERS=\"0 9 * * *\"",
+  CRON_NEGATIVE_LIST: "应为 cron 表达式（5 或 6 段，以空格分隔），例如 CRON_NEGATIVE_LIST=\"0 9 5 1,4,7,10 *\"",
+  CRON_OUTBOX: "应为 cron 表达式（5 或 6 段，以空格分隔），例如 CRON_OUTBOX=\"*/10 * * * * *\"",
+  OUTBOX_LEASE_SECONDS: "应为不小于 1 的整数秒数，例如 OUTBOX_LEASE_SECONDS=300",
+  REMINDER_DAYS_AHEAD: "应为以英文逗号分隔的整数天数，例如 REMINDER_DAYS_AHEAD=7,3,1",
+  ESCALATE_OFFICER_AFTER_DAYS: "应为不小于 0 的整数天数，例如 ESCALATE_OFFICER_AFTER_DAYS=3",
+  ESCALATE_HEAD_AFTER_DAYS: "应为不小于 0 的整数天数，例如 ESCALATE_HEAD_AFTER_DAYS=7",
+  QUIET_HOURS: "应写成“时:分-时:分”（两位数字），例如 QUIET_HOURS=08:30-18:00",
+  WECOM_CORP_ID: "应为企业微信管理后台“我的企业”中的企业 ID",
+  WECOM_AGENT_ID: "应为自建应用的 AgentId",
+  WECOM_SECRET: "应为自建应用的 Secret",
+  WECOM_TOKEN: "应为“接收消息”设置中的 Token",
+  WECOM_ENCODING_AES_KEY: "应为“接收消息”设置中的 EncodingAESKey（43 位字母或数字）",
+  WECOM_API_BASE: "应为完整网址，例如 WECOM_API_BASE=https://qyapi.weixin.qq.com",
+  DINGTALK_APP_KEY: "应为钉钉应用的 AppKey",
+  DINGTALK_APP_SECRET: "应为钉钉应用的 AppSecret",
+  DINGTALK_ROBOT_CODE: "应为钉钉机器人的 RobotCode",
+  DINGTALK_API_BASE: "应为完整网址，例如 DINGTALK_API_BASE=https://api.dingtalk.com",
+  DINGTALK_OAPI_BASE: "应为完整网址，例如 DINGTALK_OAPI_BASE=https://oapi.dingtalk.com",
+  DINGTALK_CARD_TEMPLATE_ID: "应为钉钉卡片平台中的模板 ID",
+  DINGTALK_CARD_ROUTE_KEY: "应为卡片回调路由键",
+};
 
 export class SettingsError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid settings:\n${problems.map((p) => `  - ${p}`).join("\n")}\nFix them in the environment or .env (see .env.example).`);
+    super(`配置有误，服务未启动：\n${problems.map((p) => `  - ${p}`).join("\n")}\n请在环境变量或项目目录下的 .env 文件中改正（各项说明见 .env.example）。`);
     this.name = "SettingsError";
   }
 }
@@ -98,10 +141,20 @@ export class SettingsError extends Error {
 const WECOM_KEYS = ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_ENCODING_AES_KEY"] as const;
 const DINGTALK_KEYS = ["DINGTALK_APP_KEY", "DINGTALK_APP_SECRET", "DINGTALK_ROBOT_CODE"] as const;
 
+/** Secrets are never echoed back, even when wrong. */
+const SECRET = /SECRET|TOKEN|AES_KEY/;
+
+function invalid(key: string, value: string | undefined): string {
+  const shown = value === undefined || SECRET.test(key) ? "" : `当前为“${value}”，`;
+  const rule = (EXPECTED as Record<string, string | undefined>)[key] ?? "取值无效";
+  return `${key}：${shown}${rule}。`;
+}
+
 export function loadSettings(env: Record<string, string | undefined> = process.env): Settings {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    throw new SettingsError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+    const keys = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
+    throw new SettingsError(keys.map((k) => invalid(k, env[k])));
   }
   const s = parsed.data;
   const problems: string[] = [];
@@ -109,14 +162,14 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   for (const group of [WECOM_KEYS, DINGTALK_KEYS]) {
     const set = group.filter((k) => s[k] !== undefined);
     if (set.length > 0 && set.length < group.length) {
-      problems.push(`${group.filter((k) => s[k] === undefined).join(", ")}: missing while ${set.join(", ")} is set; set all of them or none`);
+      problems.push(`${group.filter((k) => s[k] === undefined).join("、")}：未设置，而 ${set.join("、")} 已设置。请全部填写以启用${group === WECOM_KEYS ? "企业微信" : "钉钉"}，或全部留空。`);
     }
   }
   if (s.WECOM_ENCODING_AES_KEY && !/^[A-Za-z0-9]{43}$/.test(s.WECOM_ENCODING_AES_KEY)) {
-    problems.push("WECOM_ENCODING_AES_KEY: must be exactly 43 letters or digits, as shown in the WeCom admin console");
+    problems.push("WECOM_ENCODING_AES_KEY：应为 43 位字母或数字，请从企业微信管理后台“接收消息”设置中原样复制。");
   }
   if (s.NODE_ENV === "production" && !s.LINK_SECRET) {
-    problems.push("LINK_SECRET: required in production (any long random string) to sign status-board links");
+    problems.push("LINK_SECRET：生产环境（NODE_ENV=production）必须设置，用于签名看板链接，例如 LINK_SECRET=$(openssl rand -hex 32) 的输出。");
   }
   if (problems.length) throw new SettingsError(problems);
   return s;

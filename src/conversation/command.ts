@@ -10,6 +10,8 @@ export interface Command {
   aliases?: string[];
   /** The right form, shown in help and in every refusal, e.g. "汇报 <目标编号> <进度%> <说明>". */
   usage: string;
+  /** The right form for a role that may use only part of it (e.g. 导出 for a unit: 台账 and 负面清单 only). */
+  usageFor?: Partial<Record<Role, string>>;
   summary: string;
   example?: string;
   roles: readonly Role[];
@@ -32,6 +34,11 @@ export class CommandInput {
     for (let i = 0; i < n; i++) s = s.replace(/^\S+\s*/, "");
     return s.trim();
   }
+}
+
+/** The form of a command this role may use: its own when declared, else the command's. */
+export function usageOf(c: Command, role: Role): string {
+  return c.usageFor?.[role] ?? c.usage;
 }
 
 export const ALL_ROLES: readonly Role[] = ["office", "officer", "head", "staff", "assessor"];

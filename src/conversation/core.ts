@@ -12,11 +12,11 @@ import { CommandContext, type ConversationSettings } from "./context.js";
 import { clearDialog, loadDialog, saveDialog } from "./dialog.js";
 import type { InboundEvent } from "./event.js";
 import { rememberUnknownSender, resolveActor } from "./identity.js";
+import { isConfirmation, normalizeCommandText } from "./normalize.js";
 import type { CommandRegistry } from "./registry.js";
 import { text, type Card, type Reply } from "./reply.js";
 import { noteDuplicate, recordCommand, recordIfDatabaseError } from "../metrics/registry.js";
 
-const CONFIRM_WORDS = new Set(["确认", "确定", "是", "好", "yes", "y"]);
 const CANCEL_WORDS = new Set(["取消", "算了", "不", "否", "退出", "no", "n"]);
 
 export interface FileHandler {
@@ -121,8 +121,9 @@ export class ConversationCore {
   }
 
   private async runText(ctx: CommandContext, raw: string): Promise<void> {
-    const message = raw.trim().replace(/^[/／]/, "");
     const dialog = await loadDialog(ctx.tx, ctx.actor.id, ctx.event.conversationId, ctx.now);
+    // In a dialog only an exact command word counts (see below), so a note keeps its punctuation.
+    const message = normalizeCommandText(raw, (word) => (dialog ? this.registry.get(word) !== undefined : this.registry.match(word) !== null));
     // A new command wins over a waiting dialog (people change their mind mid-way), but only when its
     // first word is exactly a command: a note such as "进度正常……" must not be read as 进度.
     const matched = !message ? null : dialog ? this.exactCommand(message) : this.registry.match(message);
@@ -163,7 +164,7 @@ export class ConversationCore {
   private async resume(ctx: CommandContext, command: Command, step: string, data: Record<string, unknown>, message: string): Promise<void> {
     try {
       if (step === "confirm") {
-        if (!CONFIRM_WORDS.has(message.toLowerCase())) {
+        if (!isConfirmation(message)) {
           return ctx.ask("请回复“确认”执行，或回复“取消”放弃。", "confirm", data);
         }
         ctx.clearDialog = true;

@@ -31,6 +31,7 @@ export function conversationSettings(s: Settings): ConversationSettings {
   };
 }
 
-export function createCore(deps: { settings: Settings; db: Db; clock: Clock; log: Logger }): ConversationCore {
-  return new ConversationCore(deps.db, createRegistry(), conversationSettings(deps.settings), deps.clock, deps.log, handleFile);
+/** `overrides` lets the demo deliver pushes at once instead of in working hours. */
+export function createCore(deps: { settings: Settings; db: Db; clock: Clock; log: Logger }, overrides: Partial<ConversationSettings> = {}): ConversationCore {
+  return new ConversationCore(deps.db, createRegistry(), { ...conversationSettings(deps.settings), ...overrides }, deps.clock, deps.log, handleFile);
 }

@@ -7,6 +7,8 @@ export type Reply = TextReply | MarkdownReply | CardReply | CardUpdateReply | Fi
 export interface TextReply {
   kind: "text";
   text: string;
+  /** For a long list: where to get all of it when a platform can show only part, e.g. 发送“导出 统计”获取 Excel 文件。 */
+  more?: string;
 }
 
 /** Markdown limited to what both WeCom and DingTalk render: headings, bold, lists, links, quotes. */
@@ -14,6 +16,8 @@ export interface MarkdownReply {
   kind: "markdown";
   title: string;
   text: string;
+  /** As TextReply.more. */
+  more?: string;
 }
 
 export interface CardReply {

@@ -63,6 +63,9 @@ const PROVINCE_PEOPLE: [string, string, Role][] = [
   ["dsf_wang", "王评", "assessor"],
 ];
 
+/** Every demo target is due before the year's last working days, as provinces usually set it. */
+const DEADLINE = "2026-12-20";
+
 /** How far each target of an agency got in each quarter (percent reached before the quarter end). */
 const PACE = [
   [25, 50, 75],
@@ -120,7 +123,7 @@ export async function seedDemoProvince(db: Db, opts: { now: Date; platformIdenti
               title: t.title,
               description: `按年度工作要点完成“${t.title}”各项任务，形成可核查的成果材料。`,
               weight: t.category === "functional" ? Math.round((50 / functional.length) * 100) / 100 : 4,
-              deadline: fromBeijingDate("2026-12-20"),
+              deadline: fromBeijingDate(DEADLINE),
               status: "issued",
               issuedAt: fromBeijingDate("2026-03-10"),
               owners: { create: [{ userId: staff[i % staff.length].id }] },
@@ -133,7 +136,8 @@ export async function seedDemoProvince(db: Db, opts: { now: Date; platformIdenti
               milestones: {
                 create: [1, 2, 3, 4].map((q) => ({
                   quarter: q,
-                  dueOn: fromBeijingDate(quarterRange({ year: 2026, quarter: q as 1 | 2 | 3 | 4 }).last),
+                  // A milestone never falls after its target's deadline: Q4's is the deadline itself.
+                  dueOn: fromBeijingDate(q === 4 ? DEADLINE : quarterRange({ year: 2026, quarter: q as 1 | 2 | 3 }).last),
                   description: q === 4 ? "完成全年任务并形成总结" : `完成第${"一二三"[q - 1]}季度阶段任务`,
                   expectedProgress: q * 25,
                 })),

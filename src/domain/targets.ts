@@ -4,9 +4,9 @@ import { beijingDate, chineseDate } from "./calendar.js";
 import { ForbiddenError, NotFoundError, StateError } from "./errors.js";
 import { CLOSED_STATUSES, LIVE_STATUSES, type TargetStatus } from "./vocabulary.js";
 
-/** Target codes are typed by hand: accept any case and full-width hyphens. */
+/** Target codes are typed by hand: FGW-01 however typed: fgw-01, FGW－01, FGW—01, or FGW01 without the dash. */
 export function normaliseTargetCode(code: string): string {
-  return code.trim().replace(/[－—–]/g, "-").toUpperCase();
+  return code.trim().replace(/[－—–]/g, "-").toUpperCase().replace(/^([A-Z]+)(\d{1,4})$/, "$1-$2");
 }
 
 export function looksLikeTargetCode(s: string): boolean {

@@ -195,6 +195,72 @@ describe("an agency's board", () => {
   });
 });
 
+/** Pairs of chart labels (data labels, axis labels, legend) drawn on top of each other, as their texts. */
+async function overlappingLabels(page: Page, chart: string): Promise<{ labels: number; overlaps: string[][] }> {
+  return page.evaluate((sel) => {
+    type Rect = { x: number; y: number; width: number; height: number; applyTransform(m: unknown): void; clone(): Rect };
+    type Text = { type: string; ignore?: boolean; invisible?: boolean; style?: { text?: string; opacity?: number }; getBoundingRect(): Rect; getComputedTransform(): unknown };
+    const g = globalThis as unknown as { echarts: { getInstanceByDom(el: Element): { getZr(): { storage: { getDisplayList(update: boolean): Text[] } } } } };
+    const el = document.querySelector(`[data-chart="${sel}"]`)!;
+    const texts = g.echarts
+      .getInstanceByDom(el)
+      .getZr()
+      .storage.getDisplayList(true)
+      .filter((e) => (e.type === "tspan" || e.type === "text") && !e.ignore && !e.invisible && e.style?.text && (e.style.opacity ?? 1) > 0)
+      .map((e) => {
+        const r = e.getBoundingRect().clone();
+        r.applyTransform(e.getComputedTransform());
+        return { text: String(e.style!.text), r };
+      });
+    const pairs: string[][] = [];
+    for (let i = 0; i < texts.length; i++)
+      for (let j = i + 1; j < texts.length; j++) {
+        const a = texts[i].r;
+        const b = texts[j].r;
+        // One pixel of touching is not an overlap a reader notices.
+        if (a.x + 1 < b.x + b.width && b.x + 1 < a.x + a.width && a.y + 1 < b.y + b.height && b.y + 1 < a.y + a.height) pairs.push([texts[i].text, texts[j].text]);
+      }
+    return { labels: texts.length, overlaps: pairs };
+  }, chart);
+}
+
+describe("an agency's board on a 390 px phone", () => {
+  it("shows its negative lists, quarter by quarter, as the database has them", async () => {
+    const page = await open(links.fgw);
+    const lists = await app.db.negativeList.findMany({ where: { agency: { code: "FGW" } }, include: { entries: { where: { status: "active" } } }, orderBy: { period: "desc" } });
+    expect(lists.length).toBeGreaterThan(0);
+    const shown = await page.$$eval("#negative-lists [data-period]", (divs) => divs.map((d) => [d.getAttribute("data-period"), [...d.querySelectorAll("[data-entry]")].map((li) => li.getAttribute("data-entry"))]));
+    expect(shown).toEqual(lists.map((l) => [l.period, l.entries.map((e) => e.seq).sort((a, b) => a - b).map((seq) => `${l.period}-${seq}`)]));
+    expect(await page.textContent("#negative-lists")).toContain(`合计 ${lists[0].totalPoints} 分`);
+    await page.close();
+  });
+
+  it("fits its key columns without sideways scrolling; state, owner and deadline go under the title", async () => {
+    const page = await open(links.fgw);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.viewport.width);
+    const wrap = await page.$eval("#target-table", (t) => ({ table: t.scrollWidth, wrap: t.parentElement!.clientWidth }));
+    expect(wrap.table).toBeLessThanOrEqual(wrap.wrap);
+    const visible = await page.$$eval("#target-table thead th", (ths) => ths.filter((th) => (th as HTMLElement).offsetParent !== null).map((th) => th.textContent));
+    expect(visible).toEqual(["预警", "编号", "目标", "进度"]);
+    expect(await page.locator("#target-table tbody tr").first().locator(".phone-only").textContent()).toMatch(/｜.+｜\d+月\d+日前$/);
+    await page.close();
+  });
+
+  it("draws no chart label on top of another", { timeout: 90_000 }, async () => {
+    const agency = await open(links.fgw);
+    for (const chart of ["lights", "progress", "trend"]) {
+      const { labels, overlaps } = await overlappingLabels(agency, chart);
+      expect(labels, chart).toBeGreaterThan(3);
+      expect(overlaps, chart).toEqual([]);
+    }
+    await agency.close();
+    const province = await open(links.province);
+    const charts = await province.$$eval("[data-chart]", (els) => els.map((e) => e.getAttribute("data-chart")!));
+    for (const chart of charts) expect((await overlappingLabels(province, chart)).overlaps, chart).toEqual([]);
+    await province.close();
+  });
+});
+
 describe("links that must not open", () => {
   async function refused(url: string): Promise<string> {
     const page = await browser.newPage(PHONE);

@@ -38,7 +38,7 @@ describe("the roll-up of one agency", () => {
 
   it("owes milestones and deadlines in a quarter window", async () => {
     const r = await agencyRollup(p.db, { agencyId: fgw, cycleId, window: quarterWindow({ year: 2026, quarter: 4 }), asOf: p.clock.now() });
-    expect(r.items.find((i) => i.code === "FGW-02")).toMatchObject({ what: "完成时限、第四季度节点（应达100%）", deadline: "2026-12-20" });
+    expect(r.items.find((i) => i.code === "FGW-02")).toMatchObject({ what: "第四季度节点（应达100%）、完成时限", deadline: "2026-12-20" });
   });
 
   it("reads the period people type", () => {

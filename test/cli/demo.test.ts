@@ -4,13 +4,13 @@ import { describe, expect, it } from "vitest";
 
 /** `npm run demo` as README describes it: a demo province in its own database, then the console. */
 describe("npm run demo", () => {
-  it("seeds the demo province and holds a scripted conversation", () => {
+  it("seeds the demo province and holds a scripted conversation", { timeout: 120_000 }, () => {
     const db = path.resolve("test/.tmp/demo-cli.db");
     const run = spawnSync("npx", ["tsx", "src/cli/demo.ts"], {
       input: "我的目标\n汇报 FGW-01 95\n年度总结材料已报送\n/as fgw_head\n负面清单 2026Q2\n/quit\n",
       env: { ...process.env, DEMO_DATABASE_URL: `file:${db}` },
       encoding: "utf8",
-      timeout: 60_000,
+      timeout: 110_000,
     });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("演示省份已就绪");

@@ -11,20 +11,39 @@ describe("settings", () => {
     expect(dingtalkEnabled(s)).toBe(false);
   });
 
-  it("name the variable and the fix when a value is wrong", () => {
+  it("name the variable, the value and the fix in Chinese when a value is wrong", () => {
     expect(() => loadSettings({ PORT: "eighty" })).toThrow(SettingsError);
-    expect(() => loadSettings({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: must start with file:/);
-    expect(() => loadSettings({ REMINDER_DAYS_AHEAD: "7,three" })).toThrow(/REMINDER_DAYS_AHEAD/);
-    expect(() => loadSettings({ QUIET_HOURS: "8-18" })).toThrow(/08:30-18:00/);
+    expect(() => loadSettings({ PORT: "eighty" })).toThrow("PORT：当前为“eighty”，应为 0–65535 之间的整数端口号，例如 PORT=3000。");
+    expect(() => loadSettings({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL：当前为“mysql:\/\/x”，应以 file:（SQLite）或 postgresql:\/\/（PostgreSQL）开头/);
+    expect(() => loadSettings({ REMINDER_DAYS_AHEAD: "7,three" })).toThrow(/REMINDER_DAYS_AHEAD：.*例如 REMINDER_DAYS_AHEAD=7,3,1/);
+    expect(() => loadSettings({ QUIET_HOURS: "8-18" })).toThrow(/QUIET_HOURS=08:30-18:00/);
+    expect(() => loadSettings({ PORT: "eighty" })).toThrow(/^配置有误，服务未启动：[\s\S]*请在环境变量或项目目录下的 \.env 文件中改正/);
+  });
+
+  it("never says zod's English", () => {
+    try {
+      loadSettings({ PORT: "x", LOG_LEVEL: "loud", SCHEDULER_ENABLED: "yes", PUBLIC_BASE_URL: "example", APPEAL_WINDOW_DAYS: "-1" });
+      expect.unreachable();
+    } catch (err) {
+      const message = (err as Error).message;
+      expect(message).not.toMatch(/Invalid|expected|received/);
+      for (const k of ["PORT", "LOG_LEVEL", "SCHEDULER_ENABLED", "PUBLIC_BASE_URL", "APPEAL_WINDOW_DAYS"]) expect(message).toContain(`${k}：`);
+    }
+  });
+
+  it("does not echo a secret back", () => {
+    const wecom = { WECOM_CORP_ID: "ww1", WECOM_AGENT_ID: "1", WECOM_SECRET: "s", WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: "short-secret-value" };
+    expect(() => loadSettings(wecom)).toThrow(SettingsError);
+    expect(() => loadSettings(wecom)).not.toThrow(/short-secret-value/);
   });
 
   it("refuse half a platform configuration", () => {
-    expect(() => loadSettings({ WECOM_CORP_ID: "ww1" })).toThrow(/WECOM_AGENT_ID, WECOM_SECRET, WECOM_TOKEN, WECOM_ENCODING_AES_KEY: missing/);
+    expect(() => loadSettings({ WECOM_CORP_ID: "ww1" })).toThrow(/WECOM_AGENT_ID、WECOM_SECRET、WECOM_TOKEN、WECOM_ENCODING_AES_KEY：未设置/);
   });
 
   it("check the EncodingAESKey's shape", () => {
     const wecom = { WECOM_CORP_ID: "ww1", WECOM_AGENT_ID: "1", WECOM_SECRET: "s", WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: "short" };
-    expect(() => loadSettings(wecom)).toThrow(/exactly 43 letters or digits/);
+    expect(() => loadSettings(wecom)).toThrow(/应为 43 位字母或数字/);
     expect(wecomEnabled(loadSettings({ ...wecom, WECOM_ENCODING_AES_KEY: "a".repeat(43) }))).toBe(true);
   });
 

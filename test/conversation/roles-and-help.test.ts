@@ -69,13 +69,23 @@ describe("who may do what", () => {
 });
 
 describe("帮助 and commands not understood", () => {
-  it("lists only what the role may use", async () => {
+  it("lists by group only the command names the role may use", async () => {
     const staff = await p.chat.say("fgw_zhao", "帮助");
-    expect(staff).toContain("汇报 <目标编号> <进度0-100> <进度说明>");
+    expect(staff).toContain("目标与汇报：我的目标、目标、汇报、佐证、台账");
     expect(staff).not.toContain("统计");
+    expect(staff).not.toContain("代报");
     const office = await p.chat.say("mbb_zhang", "帮助");
-    expect(office).toContain("受理 <申诉号> 同意|驳回 <受理意见>");
-    expect(office).not.toContain("我的目标 —");
+    expect(office).toContain("负面清单与申诉：负面清单、申诉列表、受理");
+    expect(office).not.toContain("我的目标");
+  });
+
+  it("帮助 <命令> gives the form this role may use: a unit officer may register leave for others, staff only for themselves", async () => {
+    expect(await p.chat.say("fgw_officer", "帮助 请假")).toContain("单位目标办为他人登记");
+    const staff = await p.chat.say("fgw_zhao", "帮助 请假");
+    expect(staff).toContain("用法：请假 <开始日期> 至 <结束日期> [代理人]");
+    expect(staff).not.toContain("为他人");
+    expect(await p.chat.say("fgw_head", "帮助 导出")).toContain("用法：导出 台账 | 负面清单 <季度>");
+    expect(await p.chat.say("mbb_zhang", "帮助 导出")).toContain("用法：导出 台账 [单位] | 负面清单 <季度> | 统计 | 模板");
   });
 
   it("explains one command with an example", async () => {

@@ -17,10 +17,12 @@ export async function runRepl(opts: {
   greeting?: string;
   /** Runs after each answer is printed, e.g. to deliver the pushes it caused to console users. */
   afterReply?: () => Promise<void>;
+  /** Where 导出 files are written (see ConsoleSession). */
+  exportsDir?: string;
 }): Promise<void> {
   const output = opts.output ?? process.stdout;
   const rl = createInterface({ input: opts.input ?? process.stdin, output, terminal: Boolean((opts.input ?? process.stdin) === process.stdin && process.stdin.isTTY) });
-  let session = new ConsoleSession(opts.account, opts.handle, opts.clock);
+  let session = new ConsoleSession(opts.account, opts.handle, opts.clock, opts.exportsDir);
   let account = opts.account;
   const prompt = () => {
     rl.setPrompt(`${account}> `);
@@ -34,7 +36,7 @@ export async function runRepl(opts: {
     const as = /^\/as\s+(\S+)$/.exec(t);
     if (as) {
       account = as[1];
-      session = new ConsoleSession(account, opts.handle, opts.clock);
+      session = new ConsoleSession(account, opts.handle, opts.clock, opts.exportsDir);
       output.write(`（已切换为 ${account}）\n`);
     } else if (t) {
       output.write(`${await session.send(t)}\n`);

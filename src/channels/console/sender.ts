@@ -1,5 +1,6 @@
 import type { Reply } from "../../conversation/reply.js";
 import type { ChannelSender, SendMeta, SendResult } from "../../outbox/sender.js";
+import { saveFileReply, savedFileText } from "./files.js";
 import { renderReply } from "./render.js";
 
 /**
@@ -11,10 +12,14 @@ export class ConsoleSender implements ChannelSender {
   readonly platform = "console" as const;
   private cardButtons = 0;
 
-  constructor(private readonly out: NodeJS.WritableStream = process.stdout) {}
+  constructor(
+    private readonly out: NodeJS.WritableStream = process.stdout,
+    /** As ConsoleSession's: pushed files are written here. */
+    private readonly exportsDir?: string,
+  ) {}
 
   async send(recipient: string, reply: Reply, meta: SendMeta): Promise<SendResult> {
-    const body = renderReply(reply, () => ++this.cardButtons);
+    const body = reply.kind === "file" && this.exportsDir ? savedFileText(saveFileReply(this.exportsDir, reply), reply) : renderReply(reply, () => ++this.cardButtons);
     const ok = this.out.write(`〔推送 → ${recipient}｜${meta.idempotencyKey}〕\n${body}\n\n`);
     // A full pipe is not a failure: the text is buffered and the stream drains it.
     if (!ok) await new Promise<void>((resolve) => this.out.once("drain", () => resolve()));

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { InboundEvent } from "../../conversation/event.js";
 import type { Card, Reply } from "../../conversation/reply.js";
 import type { Clock } from "../../infra/clock.js";
+import { saveFileReply, savedFileText } from "./files.js";
 import { renderReply } from "./render.js";
 
 /**
@@ -15,6 +16,8 @@ export class ConsoleSession {
     private readonly account: string,
     private readonly handle: (ev: InboundEvent) => Promise<Reply[]>,
     private readonly clock: Clock,
+    /** Where file replies (导出 …) are written; without it the terminal shows only their names. */
+    private readonly exportsDir?: string,
   ) {}
 
   async send(line: string): Promise<string> {
@@ -29,7 +32,9 @@ export class ConsoleSession {
       receivedAt: this.clock.now(),
       body,
     });
-    return replies.map((r) => renderReply(r, (cardKey, actionKey) => this.index(r, cardKey, actionKey))).join("\n\n");
+    return replies
+      .map((r) => (r.kind === "file" && this.exportsDir ? savedFileText(saveFileReply(this.exportsDir, r), r) : renderReply(r, (cardKey, actionKey) => this.index(r, cardKey, actionKey))))
+      .join("\n\n");
   }
 
   private index(r: Reply, cardKey: string, actionKey: string): number {

@@ -4,7 +4,7 @@ import type { Logger } from "../../infra/logger.js";
 import type { DingtalkApi } from "./api.js";
 import { DingtalkApiError } from "./errors.js";
 import type { MessageOrigin } from "./normalize.js";
-import { toWebhookMessage } from "./render.js";
+import { splitForDingtalk, toWebhookMessage } from "./render.js";
 import type { DingtalkSender } from "./sender.js";
 
 /**
@@ -40,7 +40,8 @@ export function fitForGroup(reply: Reply): boolean {
 
 export async function deliverToOrigin(origin: MessageOrigin, replies: Reply[], deps: DeliveryDeps): Promise<void> {
   let sentPrivately = false;
-  for (const [i, reply] of replies.entries()) {
+  const parts = replies.flatMap<Reply>((r) => (r.kind === "text" || r.kind === "markdown" ? splitForDingtalk(r) : [r]));
+  for (const [i, reply] of parts.entries()) {
     const webhookOk = origin.isGroup ? fitForGroup(reply) : reply.kind === "text" || reply.kind === "markdown";
     if (webhookOk && (reply.kind === "text" || reply.kind === "markdown") && (await viaWebhook(origin, reply, deps))) continue;
     if (!origin.staffId) {

@@ -1,4 +1,5 @@
 import type { Card, MarkdownReply, TextReply } from "../../conversation/reply.js";
+import { splitReply, type SplitLimit } from "../split.js";
 import type { RobotMessage } from "./api.js";
 
 /**
@@ -9,18 +10,45 @@ import type { RobotMessage } from "./api.js";
  * ({msgtype, text|markdown, at}) — open.dingtalk.com/document/orgapp/robot-message-types-and-data-format.
  */
 
-/** msgParam is capped at 15 000 bytes (group-send page); 4 000 CJK characters stay well inside. */
-export const MAX_TEXT_CHARS = 4000;
+/**
+ * Size limits: a robot API message's msgParam (a JSON string) at most 15,000 bytes (robot message
+ * pages); a session-webhook body at most 20,000 bytes (errcode 460101 "message too long, exceed 20000
+ * bytes"). Both are checked on the JSON actually sent; the webhook budget keeps room for the @ list.
+ */
+export const MSG_PARAM_MAX_BYTES = 15_000;
+export const WEBHOOK_BODY_MAX_BYTES = 20_000;
+const AT_RESERVE_BYTES = 200;
+/** Parts of one reply before the rest is left to 导出 (see split.ts). */
+export const MAX_PARTS = 4;
 
+const jsonBytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v), "utf8");
+
+export const DINGTALK_LIMIT: SplitLimit = {
+  maxParts: MAX_PARTS,
+  fits: (r) => jsonBytes(robotParam(r)) <= MSG_PARAM_MAX_BYTES && jsonBytes(webhookBody(r)) + AT_RESERVE_BYTES <= WEBHOOK_BODY_MAX_BYTES,
+};
+
+/** A text or markdown reply as it fits DingTalk: itself, or numbered parts cut at line ends. */
+export function splitForDingtalk<R extends TextReply | MarkdownReply>(reply: R): R[] {
+  return splitReply(reply, DINGTALK_LIMIT);
+}
+
+/** Callers split first (splitForDingtalk); the cut in clip() is a last guard that should never act. */
 export function toRobotMessage(reply: TextReply | MarkdownReply): RobotMessage {
-  if (reply.kind === "text") return { msgKey: "sampleText", msgParam: { content: clip(reply.text) } };
-  return { msgKey: "sampleMarkdown", msgParam: { title: reply.title, text: clip(reply.text) } };
+  return { msgKey: reply.kind === "text" ? "sampleText" : "sampleMarkdown", msgParam: robotParam({ ...reply, text: clip(reply.text) }) };
 }
 
 export function toWebhookMessage(reply: TextReply | MarkdownReply, atStaffId?: string): Record<string, unknown> {
   const at = atStaffId ? { at: { atUserIds: [atStaffId], isAtAll: false } } : {};
-  if (reply.kind === "text") return { msgtype: "text", text: { content: clip(reply.text) }, ...at };
-  return { msgtype: "markdown", markdown: { title: reply.title, text: clip(reply.text) }, ...at };
+  return { ...webhookBody({ ...reply, text: clip(reply.text) }), ...at };
+}
+
+function robotParam(reply: TextReply | MarkdownReply): Record<string, string> {
+  return reply.kind === "text" ? { content: reply.text } : { title: reply.title, text: reply.text };
+}
+
+function webhookBody(reply: TextReply | MarkdownReply): Record<string, unknown> {
+  return reply.kind === "text" ? { msgtype: "text", text: { content: reply.text } } : { msgtype: "markdown", markdown: { title: reply.title, text: reply.text } };
 }
 
 export function fileMessage(mediaId: string, fileName: string): RobotMessage {
@@ -111,6 +139,9 @@ function linkText(s: string): string {
   return s.replace(/\[/g, "【").replace(/\]/g, "】");
 }
 
+/** 4,000 characters are at most 12,000 bytes of UTF-8 and still within both limits once escaped. */
+const CLIP_CHARS = 4000;
+
 function clip(s: string): string {
-  return s.length <= MAX_TEXT_CHARS ? s : `${s.slice(0, MAX_TEXT_CHARS)}…（内容过长，已截断）`;
+  return s.length <= CLIP_CHARS ? s : `${s.slice(0, CLIP_CHARS)}…（内容过长，已截断）`;
 }

@@ -3,7 +3,7 @@ import type { Logger } from "../../infra/logger.js";
 import type { ChannelSender, SendMeta, SendResult } from "../../outbox/sender.js";
 import type { DingtalkApi, RobotMessage } from "./api.js";
 import { toSendFailure } from "./errors.js";
-import { cardAsMarkdown, cardParamMap, fileMessage, submittedParams, toRobotMessage } from "./render.js";
+import { cardAsMarkdown, cardParamMap, fileMessage, splitForDingtalk, submittedParams, toRobotMessage } from "./render.js";
 
 /**
  * Interactive cards need a template built in the DingTalk card platform (its id) and a registered
@@ -47,8 +47,16 @@ export class DingtalkSender implements ChannelSender {
   private async deliver(staffId: string, reply: Reply): Promise<SendResult> {
     switch (reply.kind) {
       case "text":
-      case "markdown":
-        return this.oto(staffId, toRobotMessage(reply));
+      case "markdown": {
+        // Numbered parts in order; on a retry the outbox sends them all again (DingTalk has no
+        // duplicate check), which is rarer and kinder than a reply without its tail.
+        let result: SendResult = { ok: true };
+        for (const part of splitForDingtalk(reply)) {
+          result = await this.oto(staffId, toRobotMessage(part));
+          if (!result.ok) return result;
+        }
+        return result;
+      }
       case "card":
         if (!this.cards.templateId) return this.oto(staffId, cardAsMarkdown(reply.card));
         await this.api.createAndDeliverCard({

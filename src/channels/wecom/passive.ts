@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { Reply } from "../../conversation/reply.js";
 import type { WecomCipher } from "./crypto.js";
-import { CONTENT_MAX_BYTES, markdownToPlain, truncateBytes } from "./render.js";
+import { CONTENT_MAX_BYTES, markdownToPlain, splitForWecom, truncateBytes } from "./render.js";
 import { buildEncryptedReply, buildTextReply, buildUpdateButtonReply } from "./xml.js";
 
 /**
@@ -30,7 +30,8 @@ export function planReplies(replies: Reply[], clickedCardKey?: string): ReplyPla
       return { passive: { type: "update_button", replaceName: update.status }, rest: replies.filter((_, j) => j !== i) };
     }
   }
-  const [first, ...rest] = replies;
+  // A long first reply is split: its first part answers passively, the other parts follow it.
+  const [first, ...rest] = replies.length > 0 ? [...splitForWecom(replies[0]), ...replies.slice(1)] : [];
   if (first?.kind === "text") return { passive: { type: "text", content: truncateBytes(first.text, CONTENT_MAX_BYTES) }, rest };
   if (first?.kind === "markdown") return { passive: { type: "text", content: markdownToPlain(first) }, rest };
   return { rest: replies };

@@ -1,4 +1,5 @@
-import type { Card, CardSelect, MarkdownReply } from "../../conversation/reply.js";
+import type { Card, CardSelect, MarkdownReply, Reply, TextReply } from "../../conversation/reply.js";
+import { splitReply, type SplitLimit } from "../split.js";
 
 /**
  * Reply model → WeCom message/send bodies (doc 90236). Pure functions: no I/O, no clock.
@@ -7,8 +8,14 @@ import type { Card, CardSelect, MarkdownReply } from "../../conversation/reply.j
  * doc only recommends ("建议不超过N个字") are truncated with "…" so cards stay readable on a phone.
  */
 
-/** text.content and markdown.content: at most 2048 bytes of UTF-8 (doc 90236). */
+/**
+ * text.content and markdown.content of an app message: at most 2048 bytes of UTF-8 (doc 90236; the
+ * 4,096 bytes often quoted are the group robot's markdown, not an app's), and a passive text reply
+ * likewise (doc 90241). Longer replies are split into numbered parts (splitForWecom).
+ */
 export const CONTENT_MAX_BYTES = 2048;
+/** Parts of one reply: with other messages a member stays far below 30 messages a minute (doc 90312). */
+export const MAX_PARTS = 8;
 const ELLIPSIS = "…";
 
 /**
@@ -80,15 +87,37 @@ export interface TemplateCardBody {
 }
 export type MessageBody = TextBody | MarkdownBody | FileBody | TemplateCardBody;
 
+const bytes = (s: string) => Buffer.byteLength(s, "utf8");
+
+/** A text or markdown reply fits when its content — and, for markdown, its passive plain form — is within the limit. */
+export const WECOM_LIMIT: SplitLimit = {
+  maxParts: MAX_PARTS,
+  fits: (r) => (r.kind === "text" ? bytes(r.text) <= CONTENT_MAX_BYTES : bytes(markdownContent(r)) <= CONTENT_MAX_BYTES && bytes(plain(r)) <= CONTENT_MAX_BYTES),
+};
+
+/** Text and markdown beyond the limit become numbered parts cut at line ends; other replies pass as they are. */
+export function splitForWecom(reply: Reply): Reply[] {
+  return reply.kind === "text" || reply.kind === "markdown" ? splitReply<TextReply | MarkdownReply>(reply, WECOM_LIMIT) : [reply];
+}
+
+/** The message bodies of a text or markdown reply: one, or its numbered parts. */
+export function renderTextual(reply: TextReply | MarkdownReply): (TextBody | MarkdownBody)[] {
+  return splitReply<TextReply | MarkdownReply>(reply, WECOM_LIMIT).map((p) => (p.kind === "text" ? renderText(p.text) : renderMarkdown(p)));
+}
+
+/** The cut here is a last guard only: senders split first (splitForWecom), so nothing is lost. */
 export function renderText(text: string): TextBody {
   return { msgtype: "text", text: { content: truncateBytes(text, CONTENT_MAX_BYTES) } };
 }
 
-/** WeCom markdown has no separate title; show it as a heading unless the text already starts with it. */
 export function renderMarkdown(reply: MarkdownReply): MarkdownBody {
+  return { msgtype: "markdown", markdown: { content: truncateBytes(markdownContent(reply), CONTENT_MAX_BYTES) } };
+}
+
+/** WeCom markdown has no separate title; show it as a heading unless the text already starts with it. */
+function markdownContent(reply: MarkdownReply): string {
   const body = reply.text.trimStart();
-  const content = !reply.title || body.replace(/^#+\s*/, "").startsWith(reply.title) ? reply.text : `### ${reply.title}\n${reply.text}`;
-  return { msgtype: "markdown", markdown: { content: truncateBytes(content, CONTENT_MAX_BYTES) } };
+  return !reply.title || body.replace(/^#+\s*/, "").startsWith(reply.title) ? reply.text : `### ${reply.title}\n${reply.text}`;
 }
 
 /**
@@ -96,6 +125,10 @@ export function renderMarkdown(reply: MarkdownReply): MarkdownBody {
  * drops heading marks, emphasis and quote marks, turns links into "text（url）".
  */
 export function markdownToPlain(reply: MarkdownReply): string {
+  return truncateBytes(plain(reply), CONTENT_MAX_BYTES);
+}
+
+function plain(reply: MarkdownReply): string {
   const text = reply.text
     .replace(/<font[^>]*>(.*?)<\/font>/g, "$1")
     .replace(/^#{1,6}\s*/gm, "")
@@ -103,8 +136,7 @@ export function markdownToPlain(reply: MarkdownReply): string {
     .replace(/\*\*(.+?)\*\*/g, "$1")
     .replace(/`([^`]+)`/g, "$1")
     .replace(/\[([^\]]+)\]\(([^)]+)\)/g, "$1（$2）");
-  const withTitle = reply.title && !text.trimStart().startsWith(reply.title) ? `${reply.title}\n${text}` : text;
-  return truncateBytes(withTitle, CONTENT_MAX_BYTES);
+  return reply.title && !text.trimStart().startsWith(reply.title) ? `${reply.title}\n${text}` : text;
 }
 
 const STYLE: Record<NonNullable<Card["actions"][number]["style"]>, number> = { primary: 1, default: 2, danger: 3 };

@@ -2,7 +2,7 @@ import type { Reply } from "../../conversation/reply.js";
 import type { Logger } from "../../infra/logger.js";
 import type { ChannelSender, SendFailure, SendMeta, SendResult } from "../../outbox/sender.js";
 import { configHint, TOKEN_ERRCODES, WecomApiError, WecomHttpError, type WecomApiClient } from "./api.js";
-import { encodeTaskId, renderCard, renderMarkdown, renderText, WecomRenderError } from "./render.js";
+import { encodeTaskId, renderCard, renderText, renderTextual, WecomRenderError } from "./render.js";
 import type { ResponseCodeStore } from "./response-codes.js";
 
 /**
@@ -43,9 +43,13 @@ export class WecomSender implements ChannelSender {
   private async deliver(to: string, reply: Reply): Promise<SendResult> {
     switch (reply.kind) {
       case "text":
-        return sent(await this.api.sendMessage(to, renderText(reply.text)));
-      case "markdown":
-        return sent(await this.api.sendMessage(to, renderMarkdown(reply)));
+      case "markdown": {
+        // A long reply goes out as numbered parts in order. If a later part fails, the outbox sends all
+        // of them again and WeCom's duplicate check (api.ts) keeps the earlier ones from arriving twice.
+        let res: { msgid?: string } = {};
+        for (const body of renderTextual(reply)) res = await this.api.sendMessage(to, body);
+        return sent(res);
+      }
       case "card": {
         const body = renderCard(reply.card);
         if (reply.card.selects?.length && reply.card.actions.length > 1) {

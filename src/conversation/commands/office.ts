@@ -38,6 +38,7 @@ export const stats: Command = {
         `| 合计 | ${total.issued} | ${total.onTrack} | ${total.late} | ${total.done} | ${total.warning} |`,
         "预警🟡：正常推进中临近时限且进度落后的目标，已计入“正常推进”。逾期🔴：超过完成时限或季度节点未按期达成。",
       ].join("\n"),
+      more: "发送“导出 统计”获取全部单位的 Excel 文件。",
     });
   },
 };

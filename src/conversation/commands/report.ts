@@ -4,6 +4,7 @@ import { InputError } from "../../domain/errors.js";
 import { parseProgress, recordProgress, validateNote } from "../../domain/ledger.js";
 import { assertCanReport, getVisibleTarget, listTargetsFor } from "../../domain/targets.js";
 import { CommandInput, type Command } from "../command.js";
+import { isConfirmation } from "../normalize.js";
 import type { CommandContext } from "../context.js";
 import { dateText } from "../format.js";
 import { careRules } from "../care-rules.js";
@@ -40,7 +41,7 @@ export const report: Command = {
     if (step === "note") return save(ctx, await reportable(ctx, code), Number(data.progress), reply);
     if (step === "complete" || step === "lower") {
       const asked = step === "complete" ? 100 : Number(data.progress);
-      if (CONFIRM.has(reply.trim())) return save(ctx, await reportable(ctx, code), asked, String(data.note), true);
+      if (isConfirmation(reply)) return save(ctx, await reportable(ctx, code), asked, String(data.note), true);
       // Anything else is read as the percentage meant instead.
       const progress = parseProgressOrAsk(ctx, reply, code);
       if (progress !== null) return save(ctx, await reportable(ctx, code), progress, String(data.note));
@@ -78,7 +79,6 @@ function parseProgressOrAsk(ctx: CommandContext, raw: string, code: string): num
   }
 }
 
-const CONFIRM = new Set(["确认", "确定", "是"]);
 
 function dropThreshold(ctx: CommandContext): number {
   return careRules(ctx.settings.rulesDir, Number(beijingDate(ctx.now).slice(0, 4))).reporting.confirmDropAbovePoints;

@@ -1,6 +1,7 @@
 import { assertCanViewAgency, seesProvince } from "../../domain/actor.js";
 import { findAgency } from "../../domain/agencies.js";
 import { currentCycle } from "../../domain/cycles.js";
+import { periodOf } from "../../domain/calendar.js";
 import { assertCanAddDynamic, checkDynamicInput, createDynamicTarget, nextTargetCode } from "../../domain/dynamic-targets.js";
 import { ForbiddenError, InputError } from "../../domain/errors.js";
 import { dynamicNotice, issueNotices } from "../../domain/issue-notices.js";
@@ -10,6 +11,7 @@ import { targetTemplate } from "../../excel/template.js";
 import type { Command, CommandInput } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { chineseDateOf } from "../format.js";
+import { parseQuarterText } from "../normalize.js";
 
 /** 审核 / 下达 (Fig. 1 制定→审核→下达), 动态目标 (§2.7) and 导出 (Excel reports). */
 
@@ -130,6 +132,7 @@ const exportCommand: Command = {
   name: "导出",
   aliases: ["导出报表"],
   usage: "导出 台账 [单位] | 负面清单 <季度> | 统计 | 模板",
+  usageFor: { assessor: "导出 台账 <单位> | 负面清单 <季度> | 统计", officer: "导出 台账 | 负面清单 <季度>", head: "导出 台账 | 负面清单 <季度>" },
   summary: "导出 Excel：单位台账、季度负面清单、目标统计或目标任务分解表模板",
   example: "导出 负面清单 2026Q1",
   roles: ["office", "assessor", "officer", "head"],
@@ -149,6 +152,8 @@ async function exportFor(ctx: CommandContext, what: string, arg: string): Promis
   }
   if (what === "负面清单") {
     if (!arg) throw new InputError("请写明季度，例如：导出 负面清单 2026Q1。");
+    const q = parseQuarterText(arg, ctx.now);
+    if (q) arg = periodOf(q);
     if (province) return exportNegativeList(ctx.tx, arg, ctx.now);
     if (ctx.actor.agencyId === null) throw new ForbiddenError("您的账号未关联单位，无法导出负面清单。");
     const agency = await ctx.tx.agency.findUniqueOrThrow({ where: { id: ctx.actor.agencyId } });

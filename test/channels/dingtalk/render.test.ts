@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cardAsMarkdown, cardParamMap, fileMessage, MAX_TEXT_CHARS, toRobotMessage, toWebhookMessage } from "../../../src/channels/dingtalk/render.js";
+import { cardAsMarkdown, cardParamMap, fileMessage, MSG_PARAM_MAX_BYTES, splitForDingtalk, toRobotMessage, toWebhookMessage } from "../../../src/channels/dingtalk/render.js";
 import type { Card } from "../../../src/conversation/reply.js";
 
 const card: Card = {
@@ -24,10 +24,15 @@ describe("DingTalk rendering", () => {
     expect(toWebhookMessage({ kind: "markdown", title: "t", text: "x" })).toEqual({ msgtype: "markdown", markdown: { title: "t", text: "x" } });
   });
 
-  it("clips overlong text so msgParam stays under DingTalk's limit", () => {
-    const msg = toRobotMessage({ kind: "text", text: "字".repeat(MAX_TEXT_CHARS + 10) });
-    expect(msg.msgParam.content.length).toBeLessThan(MAX_TEXT_CHARS + 20);
-    expect(msg.msgParam.content.endsWith("（内容过长，已截断）")).toBe(true);
+  it("splits overlong text into numbered parts whose msgParam stays within 15,000 bytes, keeping every line", () => {
+    const lines = Array.from({ length: 600 }, (_, i) => `第${i + 1}行：贵州省某某厅目标进度正常推进`);
+    const parts = splitForDingtalk({ kind: "text", text: lines.join("\n") });
+    expect(parts.length).toBeGreaterThan(1);
+    parts.forEach((p, i) => {
+      expect(p.text.split("\n")[0]).toBe(`（${i + 1}/${parts.length}）`);
+      expect(Buffer.byteLength(JSON.stringify(toRobotMessage(p).msgParam))).toBeLessThanOrEqual(MSG_PARAM_MAX_BYTES);
+    });
+    expect(parts.flatMap((p) => p.text.split("\n").slice(1))).toEqual(lines);
   });
 
   it("fills the card template with string values only, lists as JSON", () => {

@@ -39,6 +39,7 @@ function absenceCommand(kind: AbsenceKind): Command {
     name: word,
     aliases: kind === "leave" ? ["休假"] : ["公出"],
     usage: `${word} <开始日期> 至 <结束日期> [代理人]（单位目标办为他人登记：${word} <姓名或账号> <开始日期> 至 <结束日期> [代理人]）`,
+    usageFor: { head: `${word} <开始日期> 至 <结束日期> [代理人]`, staff: `${word} <开始日期> 至 <结束日期> [代理人]` },
     summary: `登记${word}，期间提醒转给代理人（默认本单位目标办）`,
     example: `${word} 5月6日 至 5月10日 孙婷`,
     roles: ["officer", "head", "staff"],
@@ -90,6 +91,7 @@ export const endLeave: Command = {
   name: "销假",
   aliases: ["返岗"],
   usage: "销假（单位目标办为他人销假：销假 <姓名或账号>）",
+  usageFor: { head: "销假", staff: "销假" },
   summary: "结束请假或出差，提醒恢复发给本人",
   roles: ["officer", "head", "staff"],
   async run(ctx, input) {
