@@ -128,6 +128,10 @@ const EXPECTED: Record<Key, string> = {
   DINGTALK_API_BASE: "应为完整网址，例如 DINGTALK_API_BASE=https://api.dingtalk.com",
   DINGTALK_OAPI_BASE: "应为完整网址，例如 DINGTALK_OAPI_BASE=https://oapi.dingtalk.com",
   DINGTALK_CARD_TEMPLATE_ID: "应为钉钉卡片平台中的模板 ID",
+  BACKUP_DIR: "应为每日备份文件的保存目录，留空则不做每日备份，例如 BACKUP_DIR=/var/backups/jxmb",
+  BACKUP_KEEP: "应为不小于 1 的整数（保留的备份份数），例如 BACKUP_KEEP=7",
+  CRON_BACKUP: "应为 cron 表达式（5 或 6 段，以空格分隔），例如 CRON_BACKUP=\"30 2 * * *\"",
+  METRICS_TOKEN: "应为一串足够长的随机字符，用于访问 /metrics，例如 METRICS_TOKEN=$(openssl rand -hex 32) 的输出",
   DINGTALK_CARD_ROUTE_KEY: "应为卡片回调路由键",
 };
 
