@@ -64,7 +64,7 @@ export async function benchCallbacks(count = 2000, concurrency = 16): Promise<st
   await db.$disconnect();
 
   const seal = (i: number, offset: number): Sealed => {
-    const inner = `<xml><ToUserName><![CDATA[${sim.corpId}]]></ToUserName><FromUserName><![CDATA[fgw_zhao]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[汇报 FGW-0${[1, 5, 7, 9][i % 4]} ${50 + (i % 40)} 基准测试第${i}次汇报]]></Content><MsgId>${offset + i}</MsgId><AgentID>${sim.agentId}</AgentID></xml>`;
+    const inner = `<xml><ToUserName><![CDATA[${sim.corpId}]]></ToUserName><FromUserName><![CDATA[fgw_zhao]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[汇报 FGW-0${[1, 5, 7, 9][i % 4]} ${70 + (i % 20)} 基准测试第${i}次汇报]]></Content><MsgId>${offset + i}</MsgId><AgentID>${sim.agentId}</AgentID></xml>`;
     const s = sim.seal(inner);
     return {
       query: new URLSearchParams({ msg_signature: s.signature, timestamp: s.timestamp, nonce: s.nonce }).toString(),
