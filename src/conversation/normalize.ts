@@ -11,8 +11,11 @@ export function halfWidth(s: string): string {
   return s.replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\uFF05\uFF0D\uFF0E\uFF03\uFF0F]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, " ");
 }
 
-const SEPARATOR = /^[\s:：,，;；]+/;
-const TOKEN = /^[^\s:：,，;；]+/;
+/** After the command word, an ASCII colon or comma also separates (汇报:FGW-09); later only the Chinese ones do, so https://… stays whole. */
+const FIRST_SEPARATOR = /^[\s:：,，;；]+/;
+const SEPARATOR = /^[\s：，；]+/;
+const FIRST_TOKEN = /^[^\s:：,，;；]+/;
+const TOKEN = /^[^\s：，；]+/;
 /** Codes, figures and periods: FGW-09, 60, 60%, 2026Q3, 12. */
 const ASCII_TOKEN = /^[A-Za-z0-9%.\-_]+$/;
 
@@ -23,12 +26,12 @@ const ASCII_TOKEN = /^[A-Za-z0-9%.\-_]+$/;
  */
 export function normalizeCommandText(raw: string, isCommand: (firstWord: string) => boolean): string {
   const text = halfWidth(raw).trim().replace(/^[/／]/, "").trim();
-  const first = TOKEN.exec(text)?.[0];
+  const first = FIRST_TOKEN.exec(text)?.[0];
   if (!first || !isCommand(first)) return text;
   let out = first;
   let rest = text.slice(first.length);
-  for (;;) {
-    const sep = SEPARATOR.exec(rest);
+  for (let i = 0; ; i++) {
+    const sep = (i === 0 ? FIRST_SEPARATOR : SEPARATOR).exec(rest);
     if (!sep) break;
     const token = TOKEN.exec(rest.slice(sep[0].length))?.[0];
     if (!token) break;

@@ -54,6 +54,10 @@ describe("normalisation rules", () => {
     expect(normalizeCommandText("汇报：FGW-09，60，已完成，待审", isCommand)).toBe("汇报 FGW-09 60 已完成，待审");
     expect(normalizeCommandText("/汇报 ＦＧＷ－０９　６０ 已完成", isCommand)).toBe("汇报 FGW-09 60 已完成");
   });
+  it("keeps a link whole", () => {
+    expect(normalizeCommandText("佐证 FGW-05 https://oa.gz.gov.cn/a,b 方案", (w) => w === "佐证")).toBe("佐证 FGW-05 https://oa.gz.gov.cn/a,b 方案");
+    expect(normalizeCommandText("汇报:FGW-09，60，已完成", isCommand)).toBe("汇报 FGW-09 60 已完成");
+  });
   it("leaves a free-text answer in a dialog as typed", () => {
     expect(normalizeCommandText("进度正常，继续推进", isCommand)).toBe("进度正常，继续推进");
   });
