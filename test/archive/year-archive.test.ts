@@ -36,8 +36,8 @@ beforeAll(async () => {
   expect(JSON.stringify(sent)).toContain("佐证材料");
   expect(await p.chat.say("mbb_zhang", "核查 FGW-01 实地核查 属实 现场查阅了年度总结报告")).toContain("已记录目标 FGW-01 的核查结果");
   p.clock.set(new Date("2026-10-12T02:00:00Z"));
-  const entry = await p.db.negativeListEntry.findFirstOrThrow({ where: { list: { period: "2026Q3", agency: { code: "FGW" } } } });
-  expect(await p.chat.say("fgw_head", `申诉 ${entry.id} 该节点已于9月29日完成，佐证已上传台账`)).toContain("申诉已提交");
+  const entry = await p.db.negativeListEntry.findFirstOrThrow({ where: { list: { period: "2026Q3", agency: { code: "FGW" } } }, orderBy: { seq: "asc" } });
+  expect(await p.chat.say("fgw_head", `申诉 2026Q3-${entry.seq} 该节点已于9月29日完成，佐证已上传台账`)).toContain("申诉已提交");
   const appeal = await p.db.appeal.findFirstOrThrow({ where: { negativeEntryId: entry.id } });
   expect(await p.chat.say("mbb_zhang", `受理 ${appeal.id} 同意 经核实节点已按期完成`)).toContain("确认");
   expect(await p.chat.say("mbb_zhang", "确认")).toContain("申诉");
