@@ -73,6 +73,8 @@ const schema = z.object({
   DINGTALK_APP_KEY: optional,
   DINGTALK_APP_SECRET: optional,
   DINGTALK_ROBOT_CODE: optional,
+  /** The organisation's corpId; when set, callbacks naming another organisation are refused. */
+  DINGTALK_CORP_ID: optional,
   DINGTALK_API_BASE: z.string().url().default("https://api.dingtalk.com"),
   DINGTALK_OAPI_BASE: z.string().url().default("https://oapi.dingtalk.com"),
   /** Interactive card template built in DingTalk's card designer; without it cards go out as markdown links. */

@@ -40,7 +40,7 @@ export class StorageUnavailable extends Error {
   /** Koa and the error boundary answer 503: DingTalk delivers a message again after a 5xx. */
   readonly status = 503;
   readonly expose = false;
-  constructor(readonly cause: unknown) {
+  constructor(override readonly cause: unknown) {
     super("storage unavailable: the message was not stored");
     this.name = "StorageUnavailable";
   }

@@ -11,6 +11,7 @@ CREATE TABLE "SignatureUse" (
     "kind" TEXT NOT NULL,
     "timestamp" TEXT NOT NULL,
     "sign" TEXT NOT NULL,
+    "digest" TEXT NOT NULL,
     "expiresAt" DATETIME NOT NULL
 );
 

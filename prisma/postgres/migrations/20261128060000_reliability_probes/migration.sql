@@ -13,6 +13,7 @@ CREATE TABLE "SignatureUse" (
     "kind" TEXT NOT NULL,
     "timestamp" TEXT NOT NULL,
     "sign" TEXT NOT NULL,
+    "digest" TEXT NOT NULL,
     "expiresAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "SignatureUse_pkey" PRIMARY KEY ("id")
