@@ -41,9 +41,9 @@ export function createChannels(deps: ChannelDeps): Channels {
   if (wecomEnabled(settings)) {
     const sender = createWecomSender({ settings, clock, log });
     const deliver = async (userid: string, rs: Reply[], ev: InboundEvent) => {
-      const keyed = rs.map((reply, i) => ({ reply, key: `wecom-reply:${ev.eventKey}:${i}` }));
+      const keyed = rs.map((reply, i) => ({ reply, key: `wecom-reply:${userid}:${ev.eventKey}:${i}` }));
       // An unregistered member has no user to queue for: tell them directly how to get access.
-      if (!(await replies?.deliver("wecom", userid, keyed))) await sendReplies(sender, userid, rs, `wecom-reply:${ev.eventKey}`, log);
+      if (!(await replies?.deliver("wecom", userid, keyed))) await sendReplies(sender, userid, rs, `wecom-reply:${userid}:${ev.eventKey}`, log);
     };
     routes.push(createWecomRoutes({ settings, clock, log, handle, sender, deliver }));
     senders.push(sender);

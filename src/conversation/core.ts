@@ -55,6 +55,7 @@ export class ConversationCore {
     const seen = await this.storedReplies(event);
     if (seen) {
       log.info({ msg: "duplicate delivery ignored" });
+      event.redelivery = true;
       return seen;
     }
     const now = this.clock.now();
@@ -80,7 +81,10 @@ export class ConversationCore {
         { timeout: 20_000, maxWait: 20_000 },
       );
     } catch (err) {
-      if (isUniqueViolation(err)) return (await this.storedReplies(event)) ?? [];
+      if (isUniqueViolation(err)) {
+        event.redelivery = true;
+        return (await this.storedReplies(event)) ?? [];
+      }
       if (err instanceof DomainError) {
         log.info({ msg: "command refused", code: err.code });
         const replies = [text(withUsage(err))];

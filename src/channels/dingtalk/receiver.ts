@@ -101,6 +101,8 @@ export function createDingtalkRoutes(deps: DingtalkReceiverDeps): Router {
     // Handled before answering: an acknowledged message is already stored by the core. A throw
     // becomes a 5xx, so DingTalk may deliver again and the eventKey dedupes it.
     const replies = await handle(decision.event);
+    // A redelivery was answered the first time; a send that failed then is the outbox's to retry.
+    if (decision.event.redelivery) return log.info({ msg: "dingtalk redelivery: nothing sent again", eventKey: decision.event.eventKey });
     tasks.afterResponse(ctx, () => deliverToOrigin(decision.origin, replies, delivery));
   });
 
@@ -130,7 +132,10 @@ export function createDingtalkRoutes(deps: DingtalkReceiverDeps): Router {
     const answer = await answerCard(event as InboundEvent & { body: { type: "action" } }, handle, deps.cardDeadlineMs ?? CARD_DEADLINE_MS);
     ctx.status = 200;
     ctx.body = answer.body;
-    tasks.afterResponse(ctx, async () => deliverToUser(cb.userId, await answer.rest, event.eventKey, delivery));
+    tasks.afterResponse(ctx, async () => {
+      const rest = await answer.rest;
+      if (!event.redelivery) await deliverToUser(cb.userId, rest, event.eventKey, delivery);
+    });
   });
 
   return router;

@@ -59,7 +59,7 @@ export function createWecomRoutes(deps: WecomRoutesDeps): Router {
   const deliver =
     deps.deliver ??
     (async (userid: string, replies: Reply[], ev: InboundEvent) => {
-      await sendReplies(sender, userid, replies, `wecom-reply:${ev.eventKey}`, log);
+      await sendReplies(sender, userid, replies, `wecom-reply:${userid}:${ev.eventKey}`, log);
     });
 
   // The core answers a re-sent delivery with the replies it stored the first time; the passive part may
@@ -103,7 +103,7 @@ export function createWecomRoutes(deps: WecomRoutesDeps): Router {
       const evLog = log.child({ eventKey: ev.eventKey });
       const userid = ev.senderId;
       const background = (replies: Reply[]) => {
-        if (replies.length === 0 || !delivered.add(ev.eventKey)) return;
+        if (replies.length === 0 || !delivered.add(`${userid}\n${ev.eventKey}`)) return;
         deliver(userid, replies, ev).catch((err: unknown) => evLog.error({ err: errInfo(err) }, "wecom background delivery failed"));
       };
 

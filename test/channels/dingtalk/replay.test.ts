@@ -88,3 +88,15 @@ describe("DingTalk card callback: a captured header pair", () => {
     expect((await post("/dingtalk/card", headers, click("fgw_zhao", "submit"))).status).toBe(200);
   });
 });
+
+describe("DingTalk redelivery of one msgId", () => {
+  it("is answered once in the chat, however often DingTalk delivers it", async () => {
+    const first = await sim.sendText("fgw_zhao", "我的目标", { msgId: "redeliver-1" });
+    await app.app.channels.drain();
+    const seen = sim.inbox("fgw_zhao").length;
+    expect(seen).toBeGreaterThan(0);
+    for (let i = 0; i < 5; i++) expect((await sim.replay(first.record)).status).toBe(200);
+    await app.app.channels.drain();
+    expect(sim.inbox("fgw_zhao")).toHaveLength(seen);
+  });
+});
