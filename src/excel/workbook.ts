@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
 import { InputError } from "../domain/errors.js";
+import { checkArchiveBounds } from "./archive-bounds.js";
 
 /**
  * Shared workbook plumbing: create, serialise and open .xlsx files, and write Beijing dates so that
@@ -28,6 +29,7 @@ export async function loadWorkbook(content: Buffer): Promise<Workbook> {
   if (content.subarray(0, 2).toString("latin1") !== "PK") {
     throw new InputError("无法读取该文件：请使用 .xlsx 格式（在 Excel 或 WPS 中“另存为”Excel 工作簿 .xlsx）后重新发送。", "bad_file");
   }
+  checkArchiveBounds(content);
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(content as unknown as ArrayBuffer);
