@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import path from "node:path";
+import { connect } from "node:net";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, sqlitePath, type Db } from "../../src/infra/db.js";
@@ -146,4 +147,26 @@ describe("SQLite faults with a running server", () => {
   it("a full disk (the size limit reached): nothing acknowledged is lost, and service resumes once space is freed", async () => {
     await throughFault("磁盘满-", 73, fillDisk);
   }, 90_000);
+
+  it("writes every log line as JSON, node-cron's warnings and malformed requests included", async () => {
+    for (const raw of ["GET /healthz/%E0%A4%A HTTP/1.1\r\nHost: x\r\n\r\n", "POST /wecom/callback?x=%zz HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n<x>", "BROKEN\r\n\r\n"]) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(new URL(bench.server.url).port), "127.0.0.1", () => socket.end(raw));
+        socket.on("data", () => undefined);
+        socket.on("close", () => resolve());
+        socket.on("error", () => resolve());
+      });
+    }
+    expect(await bench.health()).toBe(200);
+    const lines = bench.server.output().split("\n").filter((l) => l.trim() !== "");
+    expect(lines.length).toBeGreaterThan(10);
+    const notJson = lines.filter((l) => {
+      try {
+        return typeof JSON.parse(l) !== "object";
+      } catch {
+        return true;
+      }
+    });
+    expect(notJson).toEqual([]);
+  });
 });
