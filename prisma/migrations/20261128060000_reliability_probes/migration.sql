@@ -21,3 +21,11 @@ CREATE INDEX "SignatureUse_expiresAt_idx" ON "SignatureUse"("expiresAt");
 -- CreateIndex
 CREATE UNIQUE INDEX "SignatureUse_kind_timestamp_sign_key" ON "SignatureUse"("kind", "timestamp", "sign");
 
+
+-- CreateTable
+CREATE TABLE "EvidenceBlob" (
+    "sha256" TEXT NOT NULL PRIMARY KEY,
+    "content" BLOB NOT NULL,
+    "size" INTEGER NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);

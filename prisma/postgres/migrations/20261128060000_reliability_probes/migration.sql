@@ -25,3 +25,13 @@ CREATE INDEX "SignatureUse_expiresAt_idx" ON "SignatureUse"("expiresAt");
 -- CreateIndex
 CREATE UNIQUE INDEX "SignatureUse_kind_timestamp_sign_key" ON "SignatureUse"("kind", "timestamp", "sign");
 
+
+-- CreateTable
+CREATE TABLE "EvidenceBlob" (
+    "sha256" TEXT NOT NULL,
+    "content" BYTEA NOT NULL,
+    "size" INTEGER NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "EvidenceBlob_pkey" PRIMARY KEY ("sha256")
+);
