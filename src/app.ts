@@ -37,6 +37,12 @@ export function createApp(deps: AppDeps): App {
   const replies = new ReplyOutbox(deps.db, deps.clock);
   const channels = createChannels({ ...deps, handle: (ev) => core.handle(ev), replies });
   const koa = new Koa({ proxy: true });
+  // Koa prints errors that escape the middleware (a request that could not be parsed, a socket
+  // error) as plain text on stderr; they go to the JSON log instead.
+  koa.silent = true;
+  koa.on("error", (err: Error & { status?: number; code?: string }) => {
+    deps.log.warn({ msg: "http error outside a request handler", status: err.status, code: err.code, reason: err.message });
+  });
   koa.use(errorBoundary(deps.log));
   koa.use(callbackMetrics());
   const router = new Router();

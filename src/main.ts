@@ -4,7 +4,7 @@ import { loadSettings, SettingsError } from "./config/settings.js";
 import { createApp } from "./app.js";
 import { systemClock } from "./infra/clock.js";
 import { createDb } from "./infra/db.js";
-import { createLogger } from "./infra/logger.js";
+import { createLogger, type Logger } from "./infra/logger.js";
 import { migrate } from "./infra/migrate.js";
 import { startBackground } from "./jobs/background.js";
 import { logRulesFile } from "./ops/rules-check.js";
@@ -23,10 +23,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(settings.LOG_LEVEL);
+  logFatalExits(log);
   const applied = await migrate(settings.DATABASE_URL);
   log.info({ msg: "database ready", migrationsApplied: applied });
   logRulesFile(settings.RULES_DIR, systemClock.now(), log);
-  const db = await createDb(settings.DATABASE_URL);
+  const db = await createDb(settings.DATABASE_URL, { maxSizeMb: settings.SQLITE_MAX_SIZE_MB });
   const app = createApp({ settings, db, clock: systemClock, log });
   const background = startBackground({ settings, db, clock: systemClock, log, senders: app.channels.senders });
   app.replies.onFlush(() => background.flush());
@@ -53,7 +54,26 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void stop("SIGTERM"));
 }
 
-main().catch((err) => {
-  console.error(err);
+/**
+ * Whatever ends the process leaves one structured line: an uncaught error or rejection, or a signal
+ * that is not a shutdown request (issue 14: one fault killed the server with nothing logged).
+ */
+function logFatalExits(log: Logger): void {
+  const fatal = (kind: string) => (err: unknown) => {
+    log.fatal({ msg: "process exiting", reason: kind, err });
+    process.exit(1);
+  };
+  process.on("uncaughtException", fatal("uncaught exception"));
+  process.on("unhandledRejection", fatal("unhandled rejection"));
+  for (const signal of ["SIGHUP", "SIGQUIT", "SIGABRT"] as const) {
+    process.on(signal, () => {
+      log.fatal({ msg: "process exiting", reason: "signal", signal });
+      process.exit(128 + (signal === "SIGHUP" ? 1 : signal === "SIGQUIT" ? 3 : 6));
+    });
+  }
+}
+
+main().catch((err: unknown) => {
+  createLogger("info").fatal({ msg: "startup failed", err });
   process.exit(1);
 });

@@ -56,6 +56,7 @@ export interface CallbackResult {
 }
 
 export class Driver {
+  private lastSignedAt = 0;
   constructor(private readonly cfg: DriverConfig) {}
 
   async sendText(staffId: string, content: string, opts: MessageOptions = {}): Promise<CallbackResult> {
@@ -144,7 +145,11 @@ export class Driver {
     timeoutMs: number,
     routeSecret?: string,
   ): Promise<CallbackResult> {
-    const timestamp = String(this.cfg.state.clock.now().getTime() - (opts.skewMs ?? 0));
+    // Each delivery is signed at its own millisecond, as on DingTalk, even under a fixed test clock:
+    // the bot refuses a timestamp + sign pair seen before with another body (a replay).
+    let at = this.cfg.state.clock.now().getTime() - (opts.skewMs ?? 0);
+    if (opts.skewMs === undefined) at = this.lastSignedAt = Math.max(at, this.lastSignedAt + 1);
+    const timestamp = String(at);
     const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
     if (kind === "message") {
       headers.timestamp = timestamp;

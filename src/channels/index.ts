@@ -8,6 +8,8 @@ import type { ChannelSender } from "../outbox/sender.js";
 import { BackgroundTasks, createDingtalkChannel, createDingtalkRoutes } from "./dingtalk/index.js";
 import { createWecomRoutes, createWecomSender, sendReplies } from "./wecom/index.js";
 import type { ReplyOutbox } from "../outbox/replies.js";
+import type { Db } from "../infra/db.js";
+import { dbSignatureLedger } from "./dingtalk/replay-guard.js";
 
 export interface Channels {
   routes: Router[];
@@ -25,6 +27,8 @@ export interface ChannelDeps {
   handle: (ev: InboundEvent) => Promise<Reply[]>;
   /** Where replies that cannot go inline are queued; without it they are sent directly, once. */
   replies?: ReplyOutbox;
+  /** Shared state across instances (DingTalk's accepted signatures); without it, this process's memory. */
+  db?: Db;
 }
 
 /** Mounts each platform whose settings are complete; the rest stay off (DESIGN.md §4). */
@@ -37,9 +41,9 @@ export function createChannels(deps: ChannelDeps): Channels {
   if (wecomEnabled(settings)) {
     const sender = createWecomSender({ settings, clock, log });
     const deliver = async (userid: string, rs: Reply[], ev: InboundEvent) => {
-      const keyed = rs.map((reply, i) => ({ reply, key: `wecom-reply:${ev.eventKey}:${i}` }));
+      const keyed = rs.map((reply, i) => ({ reply, key: `wecom-reply:${userid}:${ev.eventKey}:${i}` }));
       // An unregistered member has no user to queue for: tell them directly how to get access.
-      if (!(await replies?.deliver("wecom", userid, keyed))) await sendReplies(sender, userid, rs, `wecom-reply:${ev.eventKey}`, log);
+      if (!(await replies?.deliver("wecom", userid, keyed))) await sendReplies(sender, userid, rs, `wecom-reply:${userid}:${ev.eventKey}`, log);
     };
     routes.push(createWecomRoutes({ settings, clock, log, handle, sender, deliver }));
     senders.push(sender);
@@ -53,7 +57,7 @@ export function createChannels(deps: ChannelDeps): Channels {
       const result = await sender.send(staffId, reply, { idempotencyKey: key });
       if (!result.ok) log.error({ msg: "dingtalk reply not delivered", key, kind: result.kind, code: result.code });
     };
-    routes.push(createDingtalkRoutes({ settings, clock, log, handle, api, sender, cards, tasks, enqueue, bodyLimitBytes: Math.min(settings.BODY_LIMIT_BYTES, 64 * 1024) }));
+    routes.push(createDingtalkRoutes({ settings, clock, log, handle, api, sender, cards, tasks, enqueue, signatures: deps.db ? dbSignatureLedger(deps.db) : undefined, bodyLimitBytes: Math.min(settings.BODY_LIMIT_BYTES, 64 * 1024) }));
     senders.push(sender);
     drains.push(() => tasks.drain());
     const routeKey = settings.DINGTALK_CARD_ROUTE_KEY;

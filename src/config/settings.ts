@@ -20,6 +20,8 @@ const schema = z.object({
     .string()
     .default("file:./data/jxmb.db")
     .refine((v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v), "must start with file: (SQLite) or postgresql:// (PostgreSQL)"),
+  /** Upper bound for a SQLite database, in MB: writes are refused (as on a full disk) beyond it. */
+  SQLITE_MAX_SIZE_MB: z.coerce.number().int().positive().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Public base URL of this bot, used in links (status board). */
   PUBLIC_BASE_URL: z.string().url().default("http://127.0.0.1:3000"),
@@ -78,6 +80,8 @@ const schema = z.object({
   DINGTALK_APP_KEY: optional,
   DINGTALK_APP_SECRET: optional,
   DINGTALK_ROBOT_CODE: optional,
+  /** The organisation's corpId; when set, callbacks naming another organisation are refused. */
+  DINGTALK_CORP_ID: optional,
   DINGTALK_API_BASE: z.string().url().default("https://api.dingtalk.com"),
   DINGTALK_OAPI_BASE: z.string().url().default("https://oapi.dingtalk.com"),
   /** Interactive card template built in DingTalk's card designer; without it cards go out as markdown links. */

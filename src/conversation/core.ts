@@ -1,4 +1,4 @@
-import { isUniqueViolation } from "../infra/db-errors.js";
+import { isStorageFault, isUniqueViolation, StorageUnavailable } from "../infra/db-errors.js";
 import type { Db, Tx } from "../infra/db.js";
 import type { Clock } from "../infra/clock.js";
 import type { Logger } from "../infra/logger.js";
@@ -38,12 +38,27 @@ export class ConversationCore {
     private readonly fileHandler?: FileHandler,
   ) {}
 
+  /**
+   * Replies for one delivery. Throws StorageUnavailable when the database failed and nothing was
+   * stored: the receiver then answers so that the platform delivers the message again.
+   */
   async handle(event: InboundEvent): Promise<Reply[]> {
     const log = this.log.child({ platform: event.platform, eventKey: event.eventKey, sender: event.senderId });
+    try {
+      return await this.handleOnce(event, log);
+    } catch (err) {
+      if (!isStorageFault(err)) throw err;
+      log.error({ msg: "event not stored: database unavailable; the platform is asked to deliver it again", err });
+      throw new StorageUnavailable(err);
+    }
+  }
+
+  private async handleOnce(event: InboundEvent, log: Logger): Promise<Reply[]> {
     const seen = await this.storedReplies(event);
     if (seen) {
       log.info({ msg: "duplicate delivery ignored" });
       noteDuplicate();
+      event.redelivery = true;
       return seen;
     }
     const now = this.clock.now();
@@ -62,7 +77,7 @@ export class ConversationCore {
           // Recorded last, in the same transaction: a concurrent duplicate fails here on the unique
           // key and its whole transaction rolls back, so a delivery takes effect exactly once.
           await tx.inboundEvent.create({
-            data: { platform: event.platform, eventKey: event.eventKey, receivedAt: now, userId, replies: JSON.stringify(replies) },
+            data: { platform: event.platform, eventKey: dedupeKey(event), receivedAt: now, userId, replies: JSON.stringify(replies) },
           });
           return replies;
         },
@@ -71,6 +86,7 @@ export class ConversationCore {
     } catch (err) {
       if (isUniqueViolation(err)) {
         noteDuplicate();
+        event.redelivery = true;
         return (await this.storedReplies(event)) ?? [];
       }
       if (err instanceof DomainError) {
@@ -79,6 +95,7 @@ export class ConversationCore {
         await this.recordRefusal(event, now, replies);
         return replies;
       }
+      if (isStorageFault(err)) throw err;
       log.error({ msg: "event failed", err });
       recordIfDatabaseError("conversation", err);
       return [text("抱歉，系统暂时无法处理您的请求，请稍后再试。如多次出现，请联系目标办。")];
@@ -243,18 +260,26 @@ export class ConversationCore {
   }
 
   private async storedReplies(event: InboundEvent): Promise<Reply[] | null> {
-    const row = await this.db.inboundEvent.findUnique({ where: { platform_eventKey: { platform: event.platform, eventKey: event.eventKey } } });
+    const row = await this.db.inboundEvent.findUnique({ where: { platform_eventKey: { platform: event.platform, eventKey: dedupeKey(event) } } });
     return row ? (JSON.parse(row.replies) as Reply[]) : null;
   }
 
   /** A refused command is still a delivery seen: a retry must get the same answer, not a second try. */
   private async recordRefusal(event: InboundEvent, now: Date, replies: Reply[]): Promise<void> {
     try {
-      await this.db.inboundEvent.create({ data: { platform: event.platform, eventKey: event.eventKey, receivedAt: now, replies: JSON.stringify(replies) } });
+      await this.db.inboundEvent.create({ data: { platform: event.platform, eventKey: dedupeKey(event), receivedAt: now, replies: JSON.stringify(replies) } });
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
     }
   }
+}
+
+/**
+ * Platform + sender + message id: a message id is unique per sender at best, so another user reusing
+ * it is a new message, and a stored reply is only ever given back to the one who was answered.
+ */
+export function dedupeKey(event: InboundEvent): string {
+  return `${event.senderId}\u001f${event.eventKey}`;
 }
 
 function withUsage(err: DomainError): string {

@@ -15,6 +15,11 @@ export interface InboundEvent {
   isGroup?: boolean;
   receivedAt: Date;
   body: TextBody | ActionBody | FileBody;
+  /**
+   * Set by the core when this delivery was handled before and is answered with the stored replies:
+   * a channel may repeat what rides on the HTTP answer, but sends nothing actively a second time.
+   */
+  redelivery?: boolean;
 }
 
 export interface TextBody {

@@ -5,7 +5,7 @@ import type { FileHandler } from "./core.js";
 import type { CommandContext } from "./context.js";
 import { attachFile, latestOwnReport } from "../domain/evidence.js";
 import { NotFoundError } from "../domain/errors.js";
-import { storeEvidenceFile } from "../infra/evidence-store.js";
+import { storeEvidenceBlob, storeEvidenceFile } from "../infra/evidence-store.js";
 
 /** A reporter's file is 佐证材料 for their latest report (§7.3 台账). */
 async function attachEvidenceFile(ctx: CommandContext, file: { fileName: string; content: Buffer }): Promise<void> {
@@ -19,6 +19,7 @@ async function attachEvidenceFile(ctx: CommandContext, file: { fileName: string;
       `已收到文件“${file.fileName}”。通过 Excel 导入目标仅限省目标办使用；如为佐证材料，请先汇报进度（汇报 <目标编号> <进度> <说明>），再发送文件。`,
     );
   }
+  await storeEvidenceBlob(ctx.tx, file.content);
   const ref = storeEvidenceFile(ctx.settings.evidenceDir, file.fileName, file.content);
   await attachFile(ctx.tx, report.id, file.fileName, file.content, ref, ctx.now);
   ctx.reply(`已将“${file.fileName}”作为目标 ${report.target.code} 台账记录 ${report.id} 的佐证材料。`);

@@ -1,5 +1,6 @@
 import { beijingDate } from "../domain/calendar.js";
 import ExcelJS from "exceljs";
+import { toBuffer } from "./workbook.js";
 import { adjustmentNote, type ReportData } from "../domain/evaluation/report-data.js";
 import { GROUP_LABEL, processH, quotaText, tierLabel } from "../domain/evaluation/describe.js";
 import { fromH } from "../domain/evaluation/hundredths.js";
@@ -163,5 +164,5 @@ function numberFormat(ws: ExcelJS.Worksheet, columns: number[], fromRow: number)
 }
 
 async function write(wb: ExcelJS.Workbook): Promise<Buffer> {
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return toBuffer(wb);
 }

@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import { toBuffer } from "./workbook.js";
 import type { EvaluationRules } from "../domain/evaluation/rules-schema.js";
 import { AWARD_LABEL, AWARDS, DISCIPLINE_WITHDRAWN, SURVEY_GROUP_LABEL, SURVEY_GROUPS } from "../domain/evaluation/vocabulary.js";
 import { AGENCY_HEADER, DISCIPLINE_HEADERS, NOTE_HEADER, SCORE_HEADERS, SHEET, SURVEY_GROUP_HEADER, SURVEY_HEADERS, columnLetter, styleHeader } from "./evaluation-sheets.js";
@@ -60,7 +61,7 @@ export async function buildEvaluationTemplate(opts: { year: number; agencies: { 
   styleHeader(discipline, [30, 26, 16, 50]);
   for (let r = 2; r <= 51; r++) discipline.getCell(`C${r}`).dataValidation = list([...kinds, DISCIPLINE_WITHDRAWN]);
 
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return toBuffer(wb);
 }
 
 function list(values: string[]): ExcelJS.DataValidation {

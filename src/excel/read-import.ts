@@ -39,6 +39,8 @@ function readSheet(ws: ExcelJS.Worksheet, spec: SheetSpec) {
     }
   });
   const rows: ImportRow[] = [];
+  const tooMany = () =>
+    new InputError(`“${spec.name}”表超过单次导入上限 ${MAX_ROWS_PER_SHEET} 行，请分批导入。`, "file_too_large");
   ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     if (rowNumber === 1) return;
     const cells: ImportRow["cells"] = {};
@@ -48,11 +50,11 @@ function readSheet(ws: ExcelJS.Worksheet, spec: SheetSpec) {
       cells[key] = v;
       if (textOf(v) !== "") filled = true;
     }
-    if (filled) rows.push({ row: rowNumber, cells });
+    if (!filled) return;
+    rows.push({ row: rowNumber, cells });
+    // Counted while reading: the sheet is refused at its first row over the limit.
+    if (rows.length > MAX_ROWS_PER_SHEET) throw tooMany();
   });
-  if (rows.length > MAX_ROWS_PER_SHEET) {
-    throw new InputError(`“${spec.name}”表有 ${rows.length} 行数据，超过单次导入上限 ${MAX_ROWS_PER_SHEET} 行，请分批导入。`, "file_too_large");
-  }
   return { present: true, columns, rows };
 }
 

@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
 import { InputError } from "../domain/errors.js";
+import { checkArchiveBounds } from "./archive-bounds.js";
 
 /**
  * Shared workbook plumbing: create, serialise and open .xlsx files, and write Beijing dates so that
@@ -18,8 +19,33 @@ export function newWorkbook(): Workbook {
   return wb;
 }
 
+/** Every workbook the bot hands out is serialised here, so no text cell can act as a formula. */
 export async function toBuffer(wb: Workbook): Promise<Buffer> {
+  neutraliseFormulaText(wb);
   return Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer);
+}
+
+/**
+ * Text from users (report notes, names, reasons) that begins with = + - @ (or a tab or carriage
+ * return) is written with a leading apostrophe, as OWASP's CSV-injection advice says: stored as text
+ * it is inert, but an edit of the cell or a save as CSV would otherwise make it a formula.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function neutraliseFormulaText(wb: Workbook): void {
+  for (const ws of wb.worksheets) {
+    ws.eachRow({ includeEmpty: false }, (row) => {
+      row.eachCell({ includeEmpty: false }, (cell) => {
+        const v = cell.value;
+        if (typeof v === "string" && FORMULA_START.test(v)) cell.value = `'${v}`;
+        else if (v && typeof v === "object" && "hyperlink" in v && typeof v.text === "string" && FORMULA_START.test(v.text)) {
+          cell.value = { ...v, text: `'${v.text}` };
+        } else if (v && typeof v === "object" && "richText" in v && FORMULA_START.test(v.richText[0]?.text ?? "")) {
+          cell.value = { richText: [{ ...v.richText[0], text: `'${v.richText[0].text}` }, ...v.richText.slice(1)] };
+        }
+      });
+    });
+  }
 }
 
 export async function loadWorkbook(content: Buffer): Promise<Workbook> {
@@ -28,6 +54,7 @@ export async function loadWorkbook(content: Buffer): Promise<Workbook> {
   if (content.subarray(0, 2).toString("latin1") !== "PK") {
     throw new InputError("无法读取该文件：请使用 .xlsx 格式（在 Excel 或 WPS 中“另存为”Excel 工作簿 .xlsx）后重新发送。", "bad_file");
   }
+  checkArchiveBounds(content);
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(content as unknown as ArrayBuffer);

@@ -1,5 +1,6 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { guardTransactions } from "./db-guard.js";
 
 export type Db = PrismaClient;
 /** The client handed to code that runs inside a transaction. */
@@ -14,16 +15,25 @@ export function sqlitePath(url: string): string {
   return url.replace(/^file:/, "").replace(/\?.*$/, "");
 }
 
-export async function createDb(url: string): Promise<Db> {
+export interface DbOptions {
+  /** SQLite only: refuse writes past this size (PRAGMA max_page_count), as a full disk would. */
+  maxSizeMb?: number;
+}
+
+export async function createDb(url: string, options: DbOptions = {}): Promise<Db> {
   if (!isSqliteUrl(url)) {
     const { createPostgresDb } = await import("./db-postgres.js");
     return createPostgresDb(url);
   }
-  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  const db = new PrismaClient({ adapter: guardTransactions(new PrismaBetterSQLite3({ url })) });
   // WAL lets readers run beside the writer; busy_timeout queues writers instead of failing them.
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
   await db.$queryRawUnsafe("PRAGMA foreign_keys = ON");
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+  if (options.maxSizeMb) {
+    const [{ page_size }] = await db.$queryRawUnsafe<{ page_size: number | bigint }[]>("PRAGMA page_size");
+    await db.$queryRawUnsafe(`PRAGMA max_page_count = ${Math.floor((options.maxSizeMb * 1024 * 1024) / Number(page_size))}`);
+  }
   return db;
 }

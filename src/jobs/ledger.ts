@@ -36,7 +36,8 @@ export interface LedgerOptions {
   staleAfterMs?: number;
 }
 
-export const DEFAULT_STALE_AFTER_MS = 10 * 60_000;
+/** A heartbeat every 30 s; a run silent for 90 s has lost its process (issue 14: not ten minutes). */
+export const DEFAULT_STALE_AFTER_MS = 90_000;
 
 export async function runJobOnce<C extends object, S>(
   db: Db,

@@ -39,7 +39,15 @@ export function startScheduler(deps: JobDeps, worker: OutboxWorker, opts: { jobs
     );
   };
   const tasks: ScheduledTask[] = [];
-  const options = (name: string) => ({ timezone: TIME_ZONE, name, noOverlap: true });
+  // node-cron's own lines (missed executions, overlaps) go through our JSON log, not console text.
+  const cronLog = log.child({ component: "node-cron" });
+  const logger = {
+    info: (message: string) => cronLog.info({ msg: message }),
+    warn: (message: string) => cronLog.warn({ msg: message }),
+    error: (message: string | Error, err?: Error) => cronLog.error({ msg: message instanceof Error ? message.message : message, err: err ?? message }),
+    debug: (message: string | Error, err?: Error) => cronLog.debug({ msg: message instanceof Error ? message.message : message, err }),
+  };
+  const options = (name: string) => ({ timezone: TIME_ZONE, name, noOverlap: true, logger });
   if (opts.jobs) {
     tasks.push(cron.schedule(settings.CRON_REMINDERS, job("reminders"), options("reminders")));
     tasks.push(cron.schedule(settings.CRON_REMINDERS, job("rollups"), options("rollups")));

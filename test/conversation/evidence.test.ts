@@ -32,6 +32,9 @@ describe("佐证材料 for the 台账 (§7.3)", () => {
     expect(row.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(existsSync(row.ref)).toBe(true);
     expect(readFileSync(row.ref)).toEqual(content);
+    // Issue 14: in the database too, so another instance (without this disk) reads the same bytes.
+    const blob = await p.db.evidenceBlob.findUniqueOrThrow({ where: { sha256: row.sha256! } });
+    expect(Buffer.from(blob.content)).toEqual(content);
   });
 
   it("is not for heads, and their files are not downloaded", async () => {

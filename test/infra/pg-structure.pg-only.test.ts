@@ -19,8 +19,8 @@ describe("the PostgreSQL migrations", () => {
 
 /** Column types as Prisma maps them on each provider, so the two structures compare. */
 const TYPE: Record<string, string> = {
-  INTEGER: "Int", TEXT: "String", REAL: "Float", DATETIME: "DateTime", BOOLEAN: "Boolean",
-  integer: "Int", text: "String", "double precision": "Float", "timestamp without time zone": "DateTime", boolean: "Boolean",
+  INTEGER: "Int", TEXT: "String", REAL: "Float", DATETIME: "DateTime", BOOLEAN: "Boolean", BLOB: "Bytes",
+  integer: "Int", text: "String", "double precision": "Float", "timestamp without time zone": "DateTime", boolean: "Boolean", bytea: "Bytes",
 };
 
 function sqliteStructure(): string[] {

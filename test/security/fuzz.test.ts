@@ -153,7 +153,8 @@ async function wecomCase(i: number): Promise<void> {
 }
 
 async function dingtalkCase(i: number): Promise<void> {
-  const ts = String(DEMO_NOW.getTime() + (r.next() < 0.1 ? r.pick([-7_200_000, 7_200_000]) : 0));
+  // Each delivery is signed at its own millisecond, as DingTalk does: one pair on two bodies is a replay.
+  const ts = String(DEMO_NOW.getTime() + i + (r.next() < 0.1 ? r.pick([-7_200_000, 7_200_000]) : 0));
   let sign = robotSign(ts, ding.appSecret);
   if (r.next() < 0.1) sign = sign.replace(/^./, (c) => (c === "A" ? "B" : "A"));
   const base = { msgtype: "text", msgId: `fuzz-${i}`, senderStaffId: r.pick(["fgw_zhao", "jyt_he", "", "nobody"]), conversationType: r.pick(["1", "2", "3", 1]), conversationId: "cidFuzz", isInAtList: r.next() < 0.5, robotCode: ding.robotCode, sessionWebhook: `${ding.oapiBase}/robot/sendBySession?session=none`, sessionWebhookExpiredTime: DEMO_NOW.getTime() + 60_000, createAt: DEMO_NOW.getTime() };

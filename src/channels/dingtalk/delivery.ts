@@ -49,7 +49,7 @@ export async function deliverToOrigin(origin: MessageOrigin, replies: Reply[], d
       continue;
     }
     if (origin.isGroup && reply.kind !== "card-update") sentPrivately = true;
-    await viaApi(origin.staffId, reply, `${origin.eventKey}:${i}`, deps);
+    await viaApi(origin.staffId, reply, `${origin.staffId}:${origin.eventKey}:${i}`, deps);
   }
   if (sentPrivately) await viaWebhook(origin, text(NOTE_SENT_PRIVATELY), deps);
 }

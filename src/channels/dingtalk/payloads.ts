@@ -19,6 +19,7 @@ export const robotMessageSchema = z.object({
   senderNick: z.string().optional(),
   isInAtList: z.boolean().optional(),
   robotCode: z.string().optional(),
+  chatbotCorpId: z.string().optional(),
   sessionWebhook: z.string().optional(),
   sessionWebhookExpiredTime: z.union([z.number(), z.string()]).optional(),
   text: z.object({ content: z.string() }).optional(),

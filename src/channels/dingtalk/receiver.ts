@@ -16,6 +16,7 @@ import { cardCallbackContentSchema, cardCallbackSchema, robotMessageSchema } fro
 import { BodyError, CALLBACK_BODY_LIMIT, readJsonBody } from "./read-json.js";
 import { DingtalkSender, type DingtalkCardOptions } from "./sender.js";
 import { verifyCardSignature, verifyRobotSignature, type SignatureCheck } from "./signature.js";
+import { memorySignatureLedger, type SignatureLedger } from "./replay-guard.js";
 
 export interface DingtalkReceiverDeps {
   settings: Settings;
@@ -35,6 +36,8 @@ export interface DingtalkReceiverDeps {
   tasks?: BackgroundTasks;
   cardDeadlineMs?: number;
   bodyLimitBytes?: number;
+  /** Where accepted signature pairs are remembered (the database); default this process's memory. */
+  signatures?: SignatureLedger;
 }
 
 /**
@@ -54,7 +57,25 @@ export function createDingtalkRoutes(deps: DingtalkReceiverDeps): Router {
   const delivery: DeliveryDeps = { api, sender, clock, log, enqueue: deps.enqueue };
   const limit = deps.bodyLimitBytes ?? CALLBACK_BODY_LIMIT;
   const cardSecret = deps.cardApiSecret ?? appSecret;
+  const signatures = deps.signatures ?? memorySignatureLedger();
   const router = new Router();
+
+  /** Refuses a signature pair already used with another body, and a body for another robot or organisation. */
+  async function refuseForeign(ctx: Context, kind: "robot" | "card", body: unknown, ids: { robotCode?: string; corpId?: string }): Promise<boolean> {
+    if (kind === "robot" && ids.robotCode !== settings.DINGTALK_ROBOT_CODE) {
+      log.warn({ msg: "dingtalk message for another robot refused", hint: "check DINGTALK_ROBOT_CODE", ip: ctx.ip });
+      return refuse(ctx, 403, "robot code does not match");
+    }
+    if (settings.DINGTALK_CORP_ID && ids.corpId !== undefined && ids.corpId !== settings.DINGTALK_CORP_ID) {
+      log.warn({ msg: "dingtalk callback from another organisation refused", hint: "check DINGTALK_CORP_ID", ip: ctx.ip });
+      return refuse(ctx, 403, "corp id does not match");
+    }
+    const headers = kind === "robot" ? ["timestamp", "sign"] : ["x-ddpaas-signature-timestamp", "x-ddpaas-signature"];
+    const verdict = await signatures.claim({ kind, timestamp: ctx.get(headers[0]), sign: ctx.get(headers[1]), body, now: clock.now() });
+    if (verdict !== "replay") return false;
+    log.warn({ msg: `dingtalk ${kind} callback refused: signature already used with another body (replay)`, ip: ctx.ip });
+    return refuse(ctx, 401, "signature already used");
+  }
 
   router.post("/dingtalk/callback", async (ctx) => {
     const check = verifyRobotSignature({ timestamp: ctx.get("timestamp"), sign: ctx.get("sign"), appSecret, now: clock.now() });
@@ -63,6 +84,7 @@ export function createDingtalkRoutes(deps: DingtalkReceiverDeps): Router {
     if (raw === undefined) return;
     const parsed = robotMessageSchema.safeParse(raw);
     if (!parsed.success) return badRequest(ctx, log, "not a robot message");
+    if (await refuseForeign(ctx, "robot", raw, { robotCode: parsed.data.robotCode, corpId: parsed.data.chatbotCorpId })) return;
 
     const decision = decideMessage(parsed.data, clock.now());
     ctx.status = 200;
@@ -79,6 +101,8 @@ export function createDingtalkRoutes(deps: DingtalkReceiverDeps): Router {
     // Handled before answering: an acknowledged message is already stored by the core. A throw
     // becomes a 5xx, so DingTalk may deliver again and the eventKey dedupes it.
     const replies = await handle(decision.event);
+    // A redelivery was answered the first time; a send that failed then is the outbox's to retry.
+    if (decision.event.redelivery) return log.info({ msg: "dingtalk redelivery: nothing sent again", eventKey: decision.event.eventKey });
     tasks.afterResponse(ctx, () => deliverToOrigin(decision.origin, replies, delivery));
   });
 
@@ -95,6 +119,7 @@ export function createDingtalkRoutes(deps: DingtalkReceiverDeps): Router {
     const parsed = cardCallbackSchema.safeParse(raw);
     if (!parsed.success) return badRequest(ctx, log, "not a card callback");
     const cb = parsed.data;
+    if (await refuseForeign(ctx, "card", raw, { corpId: cb.corpId })) return;
     if (cb.type !== undefined && cb.type !== "actionCallback") {
       ctx.body = {};
       return;
@@ -107,7 +132,10 @@ export function createDingtalkRoutes(deps: DingtalkReceiverDeps): Router {
     const answer = await answerCard(event as InboundEvent & { body: { type: "action" } }, handle, deps.cardDeadlineMs ?? CARD_DEADLINE_MS);
     ctx.status = 200;
     ctx.body = answer.body;
-    tasks.afterResponse(ctx, async () => deliverToUser(cb.userId, await answer.rest, event.eventKey, delivery));
+    tasks.afterResponse(ctx, async () => {
+      const rest = await answer.rest;
+      if (!event.redelivery) await deliverToUser(cb.userId, rest, event.eventKey, delivery);
+    });
   });
 
   return router;
@@ -135,6 +163,12 @@ async function readBody(ctx: Context, limit: number): Promise<unknown> {
     ctx.body = { error: err.message };
     return undefined;
   }
+}
+
+function refuse(ctx: Context, status: number, error: string): true {
+  ctx.status = status;
+  ctx.body = { error };
+  return true;
 }
 
 function badRequest(ctx: Context, log: Logger, reason: string): void {

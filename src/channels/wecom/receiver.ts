@@ -12,6 +12,8 @@ import { normalise } from "./inbound.js";
 import { planReplies, sealPassive, type PassiveReply } from "./passive.js";
 import { sendReplies, type WecomSender } from "./sender.js";
 import { parseMessage, WecomXmlError } from "./xml.js";
+import { StorageUnavailable } from "../../infra/db-errors.js";
+import { retryUntilStored } from "../retry-stored.js";
 
 /**
  * The WeCom self-built app callback (docs 90238, 90930): GET verifies the URL, POST carries encrypted
@@ -57,7 +59,7 @@ export function createWecomRoutes(deps: WecomRoutesDeps): Router {
   const deliver =
     deps.deliver ??
     (async (userid: string, replies: Reply[], ev: InboundEvent) => {
-      await sendReplies(sender, userid, replies, `wecom-reply:${ev.eventKey}`, log);
+      await sendReplies(sender, userid, replies, `wecom-reply:${userid}:${ev.eventKey}`, log);
     });
 
   // The core answers a re-sent delivery with the replies it stored the first time; the passive part may
@@ -101,7 +103,7 @@ export function createWecomRoutes(deps: WecomRoutesDeps): Router {
       const evLog = log.child({ eventKey: ev.eventKey });
       const userid = ev.senderId;
       const background = (replies: Reply[]) => {
-        if (replies.length === 0 || !delivered.add(ev.eventKey)) return;
+        if (replies.length === 0 || !delivered.add(`${userid}\n${ev.eventKey}`)) return;
         deliver(userid, replies, ev).catch((err: unknown) => evLog.error({ err: errInfo(err) }, "wecom background delivery failed"));
       };
 
@@ -109,11 +111,21 @@ export function createWecomRoutes(deps: WecomRoutesDeps): Router {
       const outcome = await within(work, budgetMs);
       if (outcome.state === "late") {
         evLog.warn({ budgetMs }, "wecom handler over budget; answering empty and sending replies through the API");
-        work.then(background, (err: unknown) => {
-          evLog.error({ err: errInfo(err) }, "wecom handler failed");
-          background([{ kind: "text", text: TEXT_FAILED }]);
-        });
+        // Already acknowledged: WeCom will not send it again, so a storage fault is retried here.
+        work
+          .catch((err: unknown) => (err instanceof StorageUnavailable ? retryUntilStored(deps.handle, ev, evLog) : Promise.reject(err)))
+          .then(background, (err: unknown) => {
+            evLog.error({ err: errInfo(err) }, "wecom handler failed");
+            background([{ kind: "text", text: TEXT_FAILED }]);
+          });
         return answerEmpty(ctx);
+      }
+      if (outcome.state === "failed" && outcome.error instanceof StorageUnavailable) {
+        // Not stored: a non-200 makes WeCom deliver the message again (doc 90238).
+        ctx.status = 503;
+        ctx.type = "text/plain";
+        ctx.body = "temporarily unavailable";
+        return;
       }
       if (outcome.state === "failed") {
         evLog.error({ err: errInfo(outcome.error) }, "wecom handler failed");
