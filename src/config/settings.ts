@@ -132,6 +132,8 @@ const EXPECTED: Record<Key, string> = {
   DINGTALK_API_BASE: "应为完整网址，例如 DINGTALK_API_BASE=https://api.dingtalk.com",
   DINGTALK_OAPI_BASE: "应为完整网址，例如 DINGTALK_OAPI_BASE=https://oapi.dingtalk.com",
   DINGTALK_CARD_TEMPLATE_ID: "应为钉钉卡片平台中的模板 ID",
+  DINGTALK_CORP_ID: "应为钉钉组织的 CorpId（以 ding 开头），留空则不核对回调中的组织",
+  SQLITE_MAX_SIZE_MB: "应为大于 0 的整数（兆字节），留空则不限制，例如 SQLITE_MAX_SIZE_MB=10240",
   BACKUP_DIR: "应为每日备份文件的保存目录，留空则不做每日备份，例如 BACKUP_DIR=/var/backups/jxmb",
   BACKUP_KEEP: "应为不小于 1 的整数（保留的备份份数），例如 BACKUP_KEEP=7",
   CRON_BACKUP: "应为 cron 表达式（5 或 6 段，以空格分隔），例如 CRON_BACKUP=\"30 2 * * *\"",
