@@ -43,7 +43,7 @@ export function quarterWindow(q: Quarter): ReportingWindow {
   return { kind: "quarter", period: `${q.year}Q${q.quarter}`, label: quarterLabel(q), from: first, to: last };
 }
 
-/** "本月" (default), "上月", "10月", "2026-10", "2026年10月", "2026Q3", "2026年第三季度", "本季度". */
+/** "本月" (default), "上月", "10月", "2026-10", "2026年10月", "2026Q3", "2026年第三季度", "本季度", and this year's "Q3", "三季度", "第三季度". */
 export function parseWindow(text: string, today: string): ReportingWindow | null {
   const t = text.trim().replace(/\s+/g, "");
   if (t === "" || t === "本月" || t === "本期") return monthWindow(today);
@@ -51,6 +51,11 @@ export function parseWindow(text: string, today: string): ReportingWindow | null
   if (t === "本季度" || t === "本季") return quarterWindow(quarterOf(today));
   const q = /^(\d{4})(?:[Qq]|年第?)([1-4一二三四])(?:季度?)?$/.exec(t);
   if (q) return quarterWindow({ year: Number(q[1]), quarter: ("1234".includes(q[2]) ? Number(q[2]) : "一二三四".indexOf(q[2]) + 1) as Quarter["quarter"] });
+  const bare = /^(?:[Qq]([1-4])|第?([1-4一二三四])季度)$/.exec(t);
+  if (bare) {
+    const d = bare[1] ?? bare[2];
+    return quarterWindow({ year: Number(today.slice(0, 4)), quarter: ("1234".includes(d) ? Number(d) : "一二三四".indexOf(d) + 1) as Quarter["quarter"] });
+  }
   const m = /^(?:(\d{4})[-年/.])?(\d{1,2})月?$/.exec(t);
   if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) {
     return monthWindow(`${m[1] ?? today.slice(0, 4)}-${m[2].padStart(2, "0")}-01`);

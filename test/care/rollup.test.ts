@@ -46,6 +46,8 @@ describe("the roll-up of one agency", () => {
     expect(parseWindow("上月", "2026-11-20")).toMatchObject({ period: "2026-10" });
     expect(parseWindow("2026年第三季度", "2026-11-20")).toMatchObject({ period: "2026Q3", from: "2026-07-01", to: "2026-09-30" });
     expect(parseWindow("2月", "2026-11-20")).toMatchObject({ period: "2026-02", to: "2026-02-28" });
+    // Quarters as people type them, without a year: this year's (issue 17 §6).
+    for (const q of ["Q3", "q3", "三季度", "第三季度", "第3季度"]) expect(parseWindow(q, "2026-11-20"), q).toMatchObject({ period: "2026Q3", from: "2026-07-01", to: "2026-09-30" });
     expect(parseWindow("明年", "2026-11-20")).toBeNull();
   });
 });

@@ -9,7 +9,7 @@ import type { CommandContext } from "../../context.js";
 import { careRules } from "../../care-rules.js";
 import { agencyRollupReplies, provinceRollupReply } from "../../rollup-view.js";
 
-const WINDOW_FORM = "请写成 本月、上月、10月、2026-10、2026Q3 或 本季度";
+const WINDOW_FORM = "请写成 本月、上月、10月、2026-10、2026Q3、Q3、三季度或本季度";
 
 function windowOf(ctx: CommandContext, input: CommandInput): ReportingWindow {
   const w = parseWindow(input.rest(0), beijingDate(ctx.now));
