@@ -20,12 +20,20 @@ const BINDABLE = new Set(["wecom", "dingtalk"]);
 const LAST_TEXT_MAX = 100;
 
 /**
+ * The first LAST_TEXT_MAX characters, counted as characters, not UTF-16 units: cutting an emoji in
+ * half leaves a lone surrogate, which the database driver refuses as malformed text.
+ */
+function clip(text: string): string {
+  return Array.from(text).slice(0, LAST_TEXT_MAX).join("").replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "");
+}
+
+/**
  * Remembers a platform account nobody is bound to (未登记), so the office can bind it with 绑定: the
  * platform, the account, first and last seen, and the last text cut short — nothing else.
  */
 export async function rememberUnknownSender(tx: Tx, event: InboundEvent, now: Date): Promise<void> {
   if (!BINDABLE.has(event.platform)) return;
-  const lastText = event.body.type === "text" ? event.body.text.trim().slice(0, LAST_TEXT_MAX) : event.body.type === "file" ? `［文件］${event.body.fileName}`.slice(0, LAST_TEXT_MAX) : undefined;
+  const lastText = event.body.type === "text" ? clip(event.body.text.trim()) : event.body.type === "file" ? clip(`［文件］${event.body.fileName}`) : undefined;
   await tx.unknownSender.upsert({
     where: { platform_externalId: { platform: event.platform, externalId: event.senderId } },
     create: { platform: event.platform, externalId: event.senderId, firstSeenAt: now, lastSeenAt: now, lastText: lastText ?? null },

@@ -28,6 +28,15 @@ describe("an unknown sender", () => {
     expect(row).toMatchObject({ firstSeenAt: new Date("2026-11-20T02:00:00Z"), lastSeenAt: new Date("2026-11-20T03:30:00Z"), lastText: "汇报 FGW-01 80 已完成" });
   });
 
+  it("keeps a last text cut at 100 characters whole, even when the cut falls inside an emoji", async () => {
+    // 99 characters, then an emoji (two UTF-16 units): a cut at unit 100 would leave half a character.
+    const text = `${"字".repeat(99)}😀之后的内容`;
+    expect(await fromPlatform("wecom", "EmojiUser", text)).toContain("尚未在目标绩效管理系统中登记");
+    const row = await p.db.unknownSender.findUniqueOrThrow({ where: { platform_externalId: { platform: "wecom", externalId: "EmojiUser" } } });
+    expect(row.lastText).toBe(`${"字".repeat(99)}😀`);
+    await p.db.unknownSender.delete({ where: { id: row.id } });
+  });
+
   it("is listed by 未登记 for the office", async () => {
     await fromPlatform("dingtalk", "0931224", "你好");
     const text = await p.chat.say("mbb_zhang", "未登记");
