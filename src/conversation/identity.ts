@@ -21,10 +21,14 @@ const LAST_TEXT_MAX = 100;
 
 /**
  * The first LAST_TEXT_MAX characters, counted as characters, not UTF-16 units: cutting an emoji in
- * half leaves a lone surrogate, which the database driver refuses as malformed text.
+ * half leaves a lone surrogate, which the database driver refuses as malformed text; control
+ * characters (NUL above all, which PostgreSQL refuses in text) are dropped for the same reason.
  */
 function clip(text: string): string {
-  return Array.from(text).slice(0, LAST_TEXT_MAX).join("").replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "");
+  return Array.from(text)
+    .slice(0, LAST_TEXT_MAX)
+    .join("")
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "");
 }
 
 /**

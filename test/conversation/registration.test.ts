@@ -37,6 +37,13 @@ describe("an unknown sender", () => {
     await p.db.unknownSender.delete({ where: { id: row.id } });
   });
 
+  it("keeps no control characters of the last text (PostgreSQL refuses NUL in text)", async () => {
+    expect(await fromPlatform("dingtalk", "NulUser", "你好\u0000\u0007世界")).toContain("尚未在目标绩效管理系统中登记");
+    const row = await p.db.unknownSender.findUniqueOrThrow({ where: { platform_externalId: { platform: "dingtalk", externalId: "NulUser" } } });
+    expect(row.lastText).toBe("你好世界");
+    await p.db.unknownSender.delete({ where: { id: row.id } });
+  });
+
   it("is listed by 未登记 for the office", async () => {
     await fromPlatform("dingtalk", "0931224", "你好");
     const text = await p.chat.say("mbb_zhang", "未登记");
