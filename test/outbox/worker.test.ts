@@ -157,9 +157,8 @@ describe("the outbox worker", () => {
   });
 
   it("lets two processes drain the same queue without sending any row twice", async () => {
-    // On SQLite its own file outside test/.tmp: the children open it by path, and a test run started
-    // meanwhile empties test/.tmp (test/global-setup.ts), which only open connections survive. On
-    // PostgreSQL (the second CI pass) a fresh database both children share, as instances would.
+    // On SQLite its own file, which both children open by path. On PostgreSQL (the second CI pass) a
+    // fresh database both children share, as instances would.
     const dir = mkdtempSync(path.join(tmpdir(), "outbox-two-processes-"));
     let shared = `file:${path.join(dir, "shared.db")}`;
     let sharedDb: Db;

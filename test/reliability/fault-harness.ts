@@ -40,7 +40,8 @@ export async function startFaultBench(dbUrl: string, env: Record<string, string>
   const acknowledged = new Set<string>();
   const send = async (msgId: string, marker: string) => {
     const target = ["FGW-01", "FGW-05", "FGW-07", "FGW-09"][sequence++ % 4];
-    const r = await sim.sendText("fgw_zhao", `汇报 ${target} ${50 + (sequence % 40)} ${marker}`, { msgId, attempts: 1, timeoutMs: 6_000 });
+    // 70–89%: never a drop of more than 20 points, which asks to confirm first (rules `reporting`) and stores nothing.
+    const r = await sim.sendText("fgw_zhao", `汇报 ${target} ${70 + (sequence % 20)} ${marker}`, { msgId, attempts: 1, timeoutMs: 6_000 });
     const stored = r.status === 200 && r.reply !== undefined && "content" in r.reply && r.reply.content.includes("已记入台账");
     if (r.status === 200) acknowledged.add(marker);
     return { status: r.status, stored };
