@@ -12,7 +12,7 @@ import { CommandContext, type ConversationSettings } from "./context.js";
 import { clearDialog, loadDialog, saveDialog } from "./dialog.js";
 import type { InboundEvent } from "./event.js";
 import { rememberUnknownSender, resolveActor } from "./identity.js";
-import { isConfirmation, normalizeCommandText } from "./normalize.js";
+import { isConfirmation, normalizeCommandText, storableText } from "./normalize.js";
 import type { CommandRegistry } from "./registry.js";
 import { text, type Card, type Reply } from "./reply.js";
 import { noteDuplicate, recordCommand, recordIfDatabaseError } from "../metrics/registry.js";
@@ -43,11 +43,14 @@ export class ConversationCore {
    * stored: the receiver then answers so that the platform delivers the message again.
    */
   async handle(event: InboundEvent): Promise<Reply[]> {
+    // In place: the receiver reads `redelivery` back from this same object.
+    if (event.body.type === "text") event.body.text = storableText(event.body.text);
     const log = this.log.child({ platform: event.platform, eventKey: event.eventKey, sender: event.senderId });
     try {
       return await this.handleOnce(event, log);
     } catch (err) {
       if (!isStorageFault(err)) throw err;
+      recordIfDatabaseError("conversation", err);
       log.error({ msg: "event not stored: database unavailable; the platform is asked to deliver it again", err });
       throw new StorageUnavailable(err);
     }

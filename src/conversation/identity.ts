@@ -2,6 +2,7 @@ import type { Tx } from "../infra/db.js";
 import type { Actor } from "../domain/actor.js";
 import type { Role } from "../domain/vocabulary.js";
 import type { InboundEvent } from "./event.js";
+import { storableText } from "./normalize.js";
 
 /** identity → user → role and agency. Null when the platform account is not bound to anyone. */
 export async function resolveActor(tx: Tx, platform: string, externalId: string): Promise<Actor | "inactive" | null> {
@@ -25,10 +26,7 @@ const LAST_TEXT_MAX = 100;
  * characters (NUL above all, which PostgreSQL refuses in text) are dropped for the same reason.
  */
 function clip(text: string): string {
-  return Array.from(text)
-    .slice(0, LAST_TEXT_MAX)
-    .join("")
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "");
+  return storableText(Array.from(text).slice(0, LAST_TEXT_MAX).join(""));
 }
 
 /**

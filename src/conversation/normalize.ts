@@ -11,6 +11,14 @@ export function halfWidth(s: string): string {
   return s.replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\uFF05\uFF0D\uFF0E\uFF03\uFF0F]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, " ");
 }
 
+/**
+ * Text as it may be stored: no control characters (PostgreSQL refuses NUL in text; none of them
+ * means anything in a chat message) and no half of an emoji (a lone surrogate the drivers refuse).
+ */
+export function storableText(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "");
+}
+
 /** After the command word, an ASCII colon or comma also separates (汇报:FGW-09); later only the Chinese ones do, so https://… stays whole. */
 const FIRST_SEPARATOR = /^[\s:：,，;；]+/;
 const SEPARATOR = /^[\s：，；]+/;

@@ -20,6 +20,7 @@ const REFUSAL_REASON: Record<number, string> = {
   413: "too_large",
   415: "media_type",
   429: "rate_limited",
+  503: "unavailable",
 };
 
 /**

@@ -90,7 +90,11 @@ describe("GET /metrics (Prometheus text format)", () => {
     await app.app.channels.drain();
     // A database failure while handling a message: the insert of its inbound record is refused.
     const lift = await failInserts(app.db, "InboundEvent", "eventKey", "%7100000000000000005%");
-    await wecom.sendText("fgw_zhao", "汇报 FGW-07 60 数据库故障时的汇报", { msgId: "7100000000000000005", attempts: 1 });
+    // Stored nowhere: answered 503 so WeCom delivers it again where the database reports a fault
+    // (PostgreSQL's raised exception), or 200 with the apology where it reports a refused row (SQLite's RAISE).
+    const failed = await wecom.sendText("fgw_zhao", "汇报 FGW-07 60 数据库故障时的汇报", { msgId: "7100000000000000005", attempts: 1 });
+    expect([200, 503]).toContain(failed.status);
+    const retryAsked = failed.status === 503 ? 1 : 0;
     await lift();
     // A job run, and two outbox messages waiting: one due two minutes ago (no console sender here), one later.
     const deps = createJobDeps({ db: app.db, settings: app.settings, clock: app.clock, log: createLogger("silent") });
@@ -106,11 +110,12 @@ describe("GET /metrics (Prometheus text format)", () => {
 
     const text = await scrape();
     expect(text).toContain("# TYPE jxmb_callbacks_total counter");
-    expect(delta(text, cb("wecom", "accepted"))).toBe(5);
+    expect(delta(text, cb("wecom", "accepted"))).toBe(5 - retryAsked);
+    expect(delta(text, cb("wecom", "refused", "unavailable"))).toBe(retryAsked);
     expect(delta(text, cb("wecom", "duplicate"))).toBe(1);
     expect(delta(text, cb("wecom", "refused", "signature"))).toBe(1);
     expect(delta(text, cb("dingtalk", "accepted"))).toBe(1);
-    expect(delta(text, 'jxmb_reply_latency_seconds_count{platform="wecom"}')).toBe(6);
+    expect(delta(text, 'jxmb_reply_latency_seconds_count{platform="wecom"}')).toBe(6 - retryAsked);
     expect(delta(text, 'jxmb_reply_latency_seconds_count{platform="dingtalk"}')).toBe(1);
     // The command itself finished in the database-failure case too; its transaction did not commit.
     expect(delta(text, 'jxmb_commands_total{command="汇报",outcome="ok"}')).toBe(3);
