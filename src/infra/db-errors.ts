@@ -18,6 +18,17 @@ const FAULT_CLASSES = new Set([
   "DatabaseError",
 ]);
 
+const REFUSED_SQLSTATE = /^(22|23|42|P0)[0-9A-Z]{3}$/;
+
+/** The SQLSTATE of a PostgreSQL error, on the error itself or in the adapter's cause. */
+function sqlState(err: object): string | undefined {
+  for (let e: unknown = err, depth = 0; typeof e === "object" && e !== null && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, originalCode } = e as { code?: unknown; originalCode?: unknown };
+    for (const c of [originalCode, code]) if (typeof c === "string" && /^[0-9A-Z]{5}$/.test(c) && !c.startsWith("P2")) return c;
+  }
+  return undefined;
+}
+
 /**
  * True when an error says the database is unavailable or failing (I/O error, read-only or full disk,
  * lock held too long, connection dropped): the work was not stored and may succeed when retried.
@@ -25,6 +36,9 @@ const FAULT_CLASSES = new Set([
 export function isStorageFault(err: unknown): boolean {
   if (typeof err !== "object" || err === null) return false;
   const { name, code } = err as { name?: string; code?: unknown };
+  // PostgreSQL said what is wrong: refused data (22), a broken constraint (23), a bad statement (42)
+  // or a raised exception (P0) would fail the same way on every redelivery, so it is not a fault.
+  if (REFUSED_SQLSTATE.test(sqlState(err) ?? "")) return false;
   if (name === "PrismaClientKnownRequestError") return typeof code === "string" && (code.startsWith("P1") || FAULT_CODES.has(code));
   if (name && FAULT_CLASSES.has(name)) return true;
   if (typeof code === "string" && (/^SQLITE_/.test(code) || /^(08|53|57|58)/.test(code) || /^E(CONN|PIPE|TIMEDOUT|HOSTUNREACH)/.test(code))) return true;
