@@ -16,6 +16,8 @@ export function halfWidth(s: string): string {
  * means anything in a chat message) and no half of an emoji (a lone surrogate the drivers refuse).
  */
 export function storableText(s: string): string {
+  // Matching control characters is the point here.
+  // eslint-disable-next-line no-control-regex
   return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "");
 }
 
