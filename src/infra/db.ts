@@ -1,4 +1,4 @@
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.js";
 
 export type Db = PrismaClient;
@@ -19,7 +19,7 @@ export async function createDb(url: string): Promise<Db> {
     const { createPostgresDb } = await import("./db-postgres.js");
     return createPostgresDb(url);
   }
-  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  const db = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url }) });
   // WAL lets readers run beside the writer; busy_timeout queues writers instead of failing them.
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
