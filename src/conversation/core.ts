@@ -10,7 +10,7 @@ import { CommandInput, type Command } from "./command.js";
 import { CommandContext, type ConversationSettings } from "./context.js";
 import { clearDialog, loadDialog, saveDialog } from "./dialog.js";
 import type { InboundEvent } from "./event.js";
-import { resolveActor } from "./identity.js";
+import { ReadCache } from "./read-cache.js";
 import type { CommandRegistry } from "./registry.js";
 import { text, type Card, type Reply } from "./reply.js";
 
@@ -27,6 +27,9 @@ export interface FileHandler {
  * a failed command leaves nothing half-written.
  */
 export class ConversationCore {
+  /** Who is speaking, the current cycle, waiting dialogs: read once, not per message. */
+  private readonly cache = new ReadCache();
+
   constructor(
     private readonly db: Db,
     private readonly registry: CommandRegistry,
@@ -38,7 +41,9 @@ export class ConversationCore {
 
   async handle(event: InboundEvent): Promise<Reply[]> {
     const log = this.log.child({ platform: event.platform, eventKey: event.eventKey, sender: event.senderId });
-    const seen = await this.storedReplies(event);
+    // A text message is not looked up first: the unique key on its inbound record turns a retry into
+    // the stored answer anyway, and a first delivery (nearly all of them) saves the read.
+    const seen = event.body.type === "text" ? null : await this.storedReplies(event);
     if (seen) {
       log.info({ msg: "duplicate delivery ignored" });
       return seen;
@@ -48,7 +53,7 @@ export class ConversationCore {
     // lock), and only for roles that may send files (the office's imports, reporters' evidence).
     let file: { fileName: string; content: Buffer } | null = null;
     if (event.body.type === "file") {
-      const sender = await resolveActor(this.db, event.platform, event.senderId);
+      const sender = await this.cache.actor(this.db, event.platform, event.senderId);
       const maySend = typeof sender === "object" && sender !== null && ["office", "officer", "staff"].includes(sender.role);
       file = { fileName: event.body.fileName, content: maySend ? await event.body.fetch() : Buffer.alloc(0) };
     }
@@ -70,8 +75,7 @@ export class ConversationCore {
       if (err instanceof DomainError) {
         log.info({ msg: "command refused", code: err.code });
         const replies = [text(withUsage(err))];
-        await this.recordRefusal(event, now, replies);
-        return replies;
+        return (await this.recordRefusal(event, now, replies)) ?? replies;
       }
       log.error({ msg: "event failed", err });
       return [text("抱歉，系统暂时无法处理您的请求，请稍后再试。如多次出现，请联系目标办。")];
@@ -85,12 +89,12 @@ export class ConversationCore {
     log: Logger,
     file: { fileName: string; content: Buffer } | null,
   ): Promise<{ replies: Reply[]; userId: number | null }> {
-    const actor = await resolveActor(tx, event.platform, event.senderId);
+    const actor = await this.cache.actor(tx, event.platform, event.senderId);
     if (actor === null) {
       return { replies: [text(`您的账号（${event.senderId}）尚未在目标绩效管理系统中登记。请联系本单位目标办或省目标办开通后再使用。`)], userId: null };
     }
     if (actor === "inactive") return { replies: [text("您的账号已停用。如有疑问，请联系本单位目标办。")], userId: null };
-    const ctx = new CommandContext(tx, actor, event, now, this.settings, log.child({ user: actor.account }));
+    const ctx = new CommandContext(tx, actor, event, now, this.settings, log.child({ user: actor.account }), this.cache);
     const conversation = event.conversationId;
 
     if (event.body.type === "file") {
@@ -114,10 +118,13 @@ export class ConversationCore {
 
   private async runText(ctx: CommandContext, raw: string): Promise<void> {
     const message = raw.trim().replace(/^[/／]/, "");
-    const dialog = await loadDialog(ctx.tx, ctx.actor.id, ctx.event.conversationId, ctx.now);
     // A new command wins over a waiting dialog (people change their mind mid-way), but only when its
-    // first word is exactly a command: a note such as "进度正常……" must not be read as 进度.
-    const matched = !message ? null : dialog ? this.exactCommand(message) : this.registry.match(message);
+    // first word is exactly a command: a note such as "进度正常……" must not be read as 进度. So such
+    // a message needs no dialog read, only the dialog gone if there may be one.
+    const exact = message ? this.exactCommand(message) : null;
+    const mayHaveDialog = await this.cache.mayHaveDialog(ctx.tx, ctx.actor.id);
+    const dialog = exact || !mayHaveDialog ? null : await loadDialog(ctx.tx, ctx.actor.id, ctx.event.conversationId, ctx.now);
+    const matched = exact ?? (!message || dialog ? null : this.registry.match(message));
     if (dialog && !matched) {
       if (CANCEL_WORDS.has(message.toLowerCase())) {
         ctx.clearDialog = true;
@@ -128,7 +135,7 @@ export class ConversationCore {
     }
     if (!message) return ctx.reply("请发送命令，例如“我的目标”。回复“帮助”查看全部用法。");
     if (!matched) return ctx.reply(this.unknown(message, ctx.actor));
-    ctx.clearDialog = Boolean(dialog);
+    ctx.clearDialog = Boolean(dialog) || (exact !== null && mayHaveDialog);
     await this.runCommand(ctx, matched.command, new CommandInput(matched.rest));
   }
 
@@ -224,12 +231,17 @@ export class ConversationCore {
     return row ? (JSON.parse(row.replies) as Reply[]) : null;
   }
 
-  /** A refused command is still a delivery seen: a retry must get the same answer, not a second try. */
-  private async recordRefusal(event: InboundEvent, now: Date, replies: Reply[]): Promise<void> {
+  /**
+   * A refused command is still a delivery seen: a retry must get the same answer, not a second try.
+   * Returns the stored answer when this was itself a retry (text is not looked up before it runs).
+   */
+  private async recordRefusal(event: InboundEvent, now: Date, replies: Reply[]): Promise<Reply[] | null> {
     try {
       await this.db.inboundEvent.create({ data: { platform: event.platform, eventKey: event.eventKey, receivedAt: now, replies: JSON.stringify(replies) } });
+      return null;
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
+      return this.storedReplies(event);
     }
   }
 }
