@@ -57,8 +57,12 @@ export async function planReminders(tx: Tx, deps: Pick<JobDeps, "workingDays" | 
     t.owners.sort((x, y) => x.userId - y.userId);
     t.milestones.sort((x, y) => x.quarter - y.quarter);
   }
-  const agencyIds = [...new Set(targets.map((t) => t.agencyId))];
-  const leaders = await tx.user.findMany({ where: { agencyId: { in: agencyIds }, role: { in: ["officer", "head"] }, active: true }, orderBy: { id: "asc" } });
+  // The province's officers and heads, filtered here: an ordered IN list of every agency would not
+  // be chunked either (see above), and there are only a few per agency.
+  const agencyIds = new Set(targets.map((t) => t.agencyId));
+  const leaders = (await tx.user.findMany({ where: { role: { in: ["officer", "head"] }, active: true }, orderBy: { id: "asc" } })).filter(
+    (u) => u.agencyId !== null && agencyIds.has(u.agencyId),
+  );
   const ownerIds = [...new Set(targets.flatMap((t) => t.owners.map((o) => o.userId)))];
   // 请假/出差: an absent owner's reminders go to whoever stands in (src/domain/absence.ts).
   const away = await awayOn(tx, ownerIds, today);
