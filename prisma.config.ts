@@ -1,19 +1,16 @@
-// Prisma CLI configuration. The JS engine with the better-sqlite3 adapter works fully offline
-// (Prisma 6.19); see README "开发说明".
+// Prisma CLI configuration (Prisma 7). `prisma generate` needs no engine and no network: the client
+// is TypeScript plus the query compiler in WebAssembly, and the app talks to SQLite through the
+// better-sqlite3 driver adapter (src/infra/db.ts). The app applies the committed migrations itself
+// (src/infra/migrate.ts); new migration SQL comes from `npm run db:diff` (see README "开发说明").
 import "dotenv/config";
 import path from "node:path";
 import { defineConfig } from "prisma/config";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { useNoSchemaEngine } from "./scripts/no-schema-engine.js";
 
-const url = process.env.DATABASE_URL ?? "file:./data/jxmb.db";
-process.env.DATABASE_URL = url;
+useNoSchemaEngine();
 
 export default defineConfig({
-  experimental: { adapter: true },
-  engine: "js",
   schema: path.join("prisma", "schema.prisma"),
   migrations: { path: path.join("prisma", "migrations") },
-  async adapter() {
-    return new PrismaBetterSQLite3({ url });
-  },
+  datasource: { url: process.env.DATABASE_URL ?? "file:./data/jxmb.db" },
 });

@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { benchCallbacks } from "./callbacks.js";
+import { benchJobs } from "./jobs.js";
 import { benchNegativeList } from "./negative-list.js";
 import { benchOutbox } from "./outbox.js";
 
@@ -9,6 +10,7 @@ const only = process.argv[2];
 const sections: [string, () => Promise<string>][] = [
   ["callbacks", () => benchCallbacks()],
   ["negative-list", () => benchNegativeList()],
+  ["jobs", () => benchJobs()],
   ["outbox", () => benchOutbox()],
 ];
 for (const [name, run] of sections) {

@@ -5,6 +5,7 @@ import type { InboundEvent } from "./event.js";
 import type { Reply } from "./reply.js";
 import { text } from "./reply.js";
 import { enqueue, type EnqueueOptions } from "../outbox/enqueue.js";
+import { noReadCache, type ReadCaches } from "./read-cache.js";
 
 /** Settings the conversation needs, injected so tests control them. */
 export interface ConversationSettings {
@@ -34,7 +35,14 @@ export class CommandContext {
     readonly now: Date,
     readonly settings: ConversationSettings,
     readonly log: Logger,
+    /** The core's memory of rarely changed rows; a context made elsewhere reads them each time. */
+    readonly cached: ReadCaches = noReadCache,
   ) {}
+
+  /** The current 考评周期 (§2.20), from the core's cache. */
+  currentCycle() {
+    return this.cached.cycle(this.tx, this.now);
+  }
 
   reply(r: Reply | string): void {
     this.replies.push(typeof r === "string" ? text(r) : r);

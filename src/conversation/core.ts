@@ -11,8 +11,9 @@ import { CommandInput, type Command } from "./command.js";
 import { CommandContext, type ConversationSettings } from "./context.js";
 import { clearDialog, loadDialog, saveDialog } from "./dialog.js";
 import type { InboundEvent } from "./event.js";
-import { rememberUnknownSender, resolveActor } from "./identity.js";
+import { rememberUnknownSender } from "./identity.js";
 import { isConfirmation, normalizeCommandText, storableText } from "./normalize.js";
+import { ReadCache } from "./read-cache.js";
 import type { CommandRegistry } from "./registry.js";
 import { text, type Card, type Reply } from "./reply.js";
 import { noteDuplicate, recordCommand, recordIfDatabaseError } from "../metrics/registry.js";
@@ -29,6 +30,9 @@ export interface FileHandler {
  * a failed command leaves nothing half-written.
  */
 export class ConversationCore {
+  /** Who is speaking, the current cycle, waiting dialogs: read once, not per message. */
+  private readonly cache = new ReadCache();
+
   constructor(
     private readonly db: Db,
     private readonly registry: CommandRegistry,
@@ -57,7 +61,9 @@ export class ConversationCore {
   }
 
   private async handleOnce(event: InboundEvent, log: Logger): Promise<Reply[]> {
-    const seen = await this.storedReplies(event);
+    // A text message is not looked up first: the unique key on its inbound record turns a retry into
+    // the stored answer anyway (its transaction rolls back), and a first delivery saves the read.
+    const seen = event.body.type === "text" ? null : await this.storedReplies(event);
     if (seen) {
       log.info({ msg: "duplicate delivery ignored" });
       noteDuplicate();
@@ -69,7 +75,7 @@ export class ConversationCore {
     // lock), and only for roles that may send files (the office's imports, reporters' evidence).
     let file: { fileName: string; content: Buffer } | null = null;
     if (event.body.type === "file") {
-      const sender = await resolveActor(this.db, event.platform, event.senderId);
+      const sender = await this.cache.actor(this.db, event.platform, event.senderId);
       const maySend = typeof sender === "object" && sender !== null && ["office", "officer", "staff"].includes(sender.role);
       file = { fileName: event.body.fileName, content: maySend ? await event.body.fetch() : Buffer.alloc(0) };
     }
@@ -95,8 +101,7 @@ export class ConversationCore {
       if (err instanceof DomainError) {
         log.info({ msg: "command refused", code: err.code });
         const replies = [text(withUsage(err))];
-        await this.recordRefusal(event, now, replies);
-        return replies;
+        return (await this.recordRefusal(event, now, replies)) ?? replies;
       }
       if (isStorageFault(err)) throw err;
       log.error({ msg: "event failed", err });
@@ -112,13 +117,13 @@ export class ConversationCore {
     log: Logger,
     file: { fileName: string; content: Buffer } | null,
   ): Promise<{ replies: Reply[]; userId: number | null }> {
-    const actor = await resolveActor(tx, event.platform, event.senderId);
+    const actor = await this.cache.actor(tx, event.platform, event.senderId);
     if (actor === null) {
       await rememberUnknownSender(tx, event, now);
       return { replies: [text(`您的账号（${event.senderId}）尚未在目标绩效管理系统中登记。请联系本单位目标办或省目标办开通后再使用。`)], userId: null };
     }
     if (actor === "inactive") return { replies: [text("您的账号已停用。如有疑问，请联系本单位目标办。")], userId: null };
-    const ctx = new CommandContext(tx, actor, event, now, this.settings, log.child({ user: actor.account }));
+    const ctx = new CommandContext(tx, actor, event, now, this.settings, log.child({ user: actor.account }), this.cache);
     const conversation = event.conversationId;
 
     if (event.body.type === "file") {
@@ -141,7 +146,9 @@ export class ConversationCore {
   }
 
   private async runText(ctx: CommandContext, raw: string): Promise<void> {
-    const dialog = await loadDialog(ctx.tx, ctx.actor.id, ctx.event.conversationId, ctx.now);
+    // Only a user who may have a dialog waiting costs a read (the cache knows who has none).
+    const mayHaveDialog = await this.cache.mayHaveDialog(ctx.tx, ctx.actor.id);
+    const dialog = mayHaveDialog ? await loadDialog(ctx.tx, ctx.actor.id, ctx.event.conversationId, ctx.now) : null;
     // In a dialog only an exact command word counts (see below), so a note keeps its punctuation.
     const message = normalizeCommandText(raw, (word) => (dialog ? this.registry.get(word) !== undefined : this.registry.match(word) !== null));
     // A new command wins over a waiting dialog (people change their mind mid-way), but only when its
@@ -267,12 +274,19 @@ export class ConversationCore {
     return row ? (JSON.parse(row.replies) as Reply[]) : null;
   }
 
-  /** A refused command is still a delivery seen: a retry must get the same answer, not a second try. */
-  private async recordRefusal(event: InboundEvent, now: Date, replies: Reply[]): Promise<void> {
+  /**
+   * A refused command is still a delivery seen: a retry must get the same answer, not a second try.
+   * Returns the stored answer when this was itself a retry (text is not looked up before it runs).
+   */
+  private async recordRefusal(event: InboundEvent, now: Date, replies: Reply[]): Promise<Reply[] | null> {
     try {
       await this.db.inboundEvent.create({ data: { platform: event.platform, eventKey: dedupeKey(event), receivedAt: now, replies: JSON.stringify(replies) } });
+      return null;
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
+      noteDuplicate();
+      event.redelivery = true;
+      return this.storedReplies(event);
     }
   }
 }

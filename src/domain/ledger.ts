@@ -2,7 +2,7 @@ import type { Tx } from "../infra/db.js";
 import type { Actor } from "./actor.js";
 import { beijingDate } from "./calendar.js";
 import { InputError } from "./errors.js";
-import { assertCanReport, type TargetDetail } from "./targets.js";
+import { assertCanReport, type ReportableTarget } from "./targets.js";
 import type { PdcaStage } from "./vocabulary.js";
 
 /**
@@ -37,7 +37,7 @@ export function validateNote(note: string): string {
   return n;
 }
 
-export async function recordProgress(tx: Tx, actor: Actor, target: TargetDetail, input: ProgressInput, now: Date) {
+export async function recordProgress(tx: Tx, actor: Actor, target: ReportableTarget, input: ProgressInput, now: Date) {
   assertCanReport(actor, target);
   const note = validateNote(input.note);
   if (!Number.isInteger(input.progress) || input.progress < 0 || input.progress > 100) {

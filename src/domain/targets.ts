@@ -28,7 +28,11 @@ async function loadTarget(tx: Tx, cycleId: number, code: string) {
 
 /** A target the actor may see; drafts are visible to the office only. */
 export async function getVisibleTarget(tx: Tx, actor: Actor, cycleId: number, code: string): Promise<TargetDetail> {
-  const target = await loadTarget(tx, cycleId, code);
+  return assertVisible(actor, await loadTarget(tx, cycleId, code), code);
+}
+
+/** The target itself when the actor may see it; drafts and reviewed targets are the office's only. */
+export function assertVisible<T extends { status: string; agencyId: number }>(actor: Actor, target: T | null, code: string): T {
   if (!target || (target.status === "draft" && !seesProvince(actor)) || (target.status === "reviewed" && !seesProvince(actor))) {
     throw new NotFoundError(`未找到编号为 ${normaliseTargetCode(code)} 的目标。请用“我的目标”查看您可用的目标编号。`);
   }
@@ -36,8 +40,20 @@ export async function getVisibleTarget(tx: Tx, actor: Actor, cycleId: number, co
   return target;
 }
 
+/** What deciding and recording a progress report needs of a target (see report-target.ts). */
+export interface ReportableTarget {
+  id: number;
+  code: string;
+  title: string;
+  status: string;
+  agencyId: number;
+  progress: number;
+  owners: { userId: number; user: { name: string } }[];
+  milestones: { id: number; quarter: number; dueOn: Date; expectedProgress: number; achievedAt: Date | null; reachedLateAt: Date | null }[];
+}
+
 /** Who may add to a target's 台账 (§7.3): its owners, the agency's officers, and staff on unowned agency targets. */
-export function assertCanReport(actor: Actor, target: TargetDetail): void {
+export function assertCanReport(actor: Actor, target: ReportableTarget): void {
   const owns = target.owners.some((o) => o.userId === actor.id);
   const sameAgency = actor.agencyId === target.agencyId;
   const allowed =

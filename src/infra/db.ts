@@ -1,6 +1,9 @@
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.js";
-import { guardTransactions } from "./db-guard.js";
+import { observedAdapter, type AdapterObserver } from "./adapter-observer.js";
+import { guardTransactions, withBindLimit } from "./db-guard.js";
+import type { QueryCount } from "./query-count.js";
+import { tableWrites } from "./table-versions.js";
 
 export type Db = PrismaClient;
 /** The client handed to code that runs inside a transaction. */
@@ -18,22 +21,37 @@ export function sqlitePath(url: string): string {
 export interface DbOptions {
   /** SQLite only: refuse writes past this size (PRAGMA max_page_count), as a full disk would. */
   maxSizeMb?: number;
+  /** Counts the statements and transactions this client sends (bench, query-budget tests). */
+  count?: QueryCount;
 }
 
-export async function createDb(url: string, options: DbOptions = {}): Promise<Db> {
+/** Every client tells the read caches which tables it writes (src/infra/table-versions.ts). */
+export function adapterObservers(opts: DbOptions): AdapterObserver[] {
+  return opts.count ? [tableWrites, opts.count] : [tableWrites];
+}
+
+/**
+ * SQLite as built into better-sqlite3 binds up to 32,766 parameters per statement (SQLITE_MAX_VARIABLE_NUMBER
+ * since SQLite 3.32), but the adapter does not say so and Prisma 7 then assumes 999 and refuses larger
+ * IN lists it cannot split (P2029).
+ */
+export const SQLITE_MAX_BIND_VALUES = 32766;
+
+export async function createDb(url: string, opts: DbOptions = {}): Promise<Db> {
   if (!isSqliteUrl(url)) {
     const { createPostgresDb } = await import("./db-postgres.js");
-    return createPostgresDb(url);
+    return createPostgresDb(url, opts);
   }
-  const db = new PrismaClient({ adapter: guardTransactions(new PrismaBetterSQLite3({ url })) });
+  const adapter = guardTransactions(withBindLimit(new PrismaBetterSqlite3({ url }), SQLITE_MAX_BIND_VALUES));
+  const db = new PrismaClient({ adapter: observedAdapter(adapter, adapterObservers(opts)) });
   // WAL lets readers run beside the writer; busy_timeout queues writers instead of failing them.
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
   await db.$queryRawUnsafe("PRAGMA foreign_keys = ON");
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-  if (options.maxSizeMb) {
+  if (opts.maxSizeMb) {
     const [{ page_size }] = await db.$queryRawUnsafe<{ page_size: number | bigint }[]>("PRAGMA page_size");
-    await db.$queryRawUnsafe(`PRAGMA max_page_count = ${Math.floor((options.maxSizeMb * 1024 * 1024) / Number(page_size))}`);
+    await db.$queryRawUnsafe(`PRAGMA max_page_count = ${Math.floor((opts.maxSizeMb * 1024 * 1024) / Number(page_size))}`);
   }
   return db;
 }

@@ -49,11 +49,22 @@ export async function planReminders(tx: Tx, deps: Pick<JobDeps, "workingDays" | 
   if (!deps.workingDays.isWorkingDay(today)) return [];
   const targets = await tx.target.findMany({
     where: { status: { in: LIVE_STATUSES }, id: { gt: afterTargetId } },
-    include: { owners: { include: { user: true }, orderBy: { userId: "asc" } }, milestones: { orderBy: { quarter: "asc" } } },
+    // No ORDER BY inside the includes: Prisma 7 reads a relation with its own ordering in one query,
+    // which fails past the database's bound-parameter limit (999 on SQLite); without it the read is
+    // chunked, and the order is restored here.
+    include: { owners: { include: { user: true } }, milestones: true },
     orderBy: { id: "asc" },
   });
-  const agencyIds = [...new Set(targets.map((t) => t.agencyId))];
-  const leaders = await tx.user.findMany({ where: { agencyId: { in: agencyIds }, role: { in: ["officer", "head"] }, active: true }, orderBy: { id: "asc" } });
+  for (const t of targets) {
+    t.owners.sort((x, y) => x.userId - y.userId);
+    t.milestones.sort((x, y) => x.quarter - y.quarter);
+  }
+  // The province's officers and heads, filtered here: an ordered IN list of every agency would not
+  // be chunked either (see above), and there are only a few per agency.
+  const agencyIds = new Set(targets.map((t) => t.agencyId));
+  const leaders = (await tx.user.findMany({ where: { role: { in: ["officer", "head"] }, active: true }, orderBy: { id: "asc" } })).filter(
+    (u) => u.agencyId !== null && agencyIds.has(u.agencyId),
+  );
   const ownerIds = [...new Set(targets.flatMap((t) => t.owners.map((o) => o.userId)))];
   // 请假/出差: an absent owner's reminders go to whoever stands in (src/domain/absence.ts).
   const away = await awayOn(tx, ownerIds, today);

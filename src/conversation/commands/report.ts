@@ -1,8 +1,8 @@
 import { beijingDate } from "../../domain/calendar.js";
-import { currentCycle } from "../../domain/cycles.js";
 import { InputError } from "../../domain/errors.js";
 import { parseProgress, recordProgress, validateNote } from "../../domain/ledger.js";
-import { assertCanReport, getVisibleTarget, listTargetsFor } from "../../domain/targets.js";
+import { getReportableTarget } from "../../domain/report-target.js";
+import { listTargetsFor } from "../../domain/targets.js";
 import { CommandInput, type Command } from "../command.js";
 import { isConfirmation } from "../normalize.js";
 import type { CommandContext } from "../context.js";
@@ -50,14 +50,12 @@ export const report: Command = {
 };
 
 async function reportable(ctx: CommandContext, code: string) {
-  const cycle = await currentCycle(ctx.tx, ctx.now);
-  const target = await getVisibleTarget(ctx.tx, ctx.actor, cycle.id, code);
-  assertCanReport(ctx.actor, target);
-  return target;
+  const cycle = await ctx.currentCycle();
+  return getReportableTarget(ctx.tx, ctx.actor, cycle.id, code);
 }
 
 async function askCode(ctx: CommandContext) {
-  const cycle = await currentCycle(ctx.tx, ctx.now);
+  const cycle = await ctx.currentCycle();
   const mine = (await listTargetsFor(ctx.tx, ctx.actor, cycle.id)).filter((t) => ["issued", "in_progress"].includes(t.status));
   if (mine.length === 0) throw new InputError("您目前没有可以汇报的目标。");
   const list = mine.map((t) => `· ${t.code} ${t.title}（当前 ${t.progress}%）`).join("\n");
