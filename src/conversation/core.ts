@@ -16,7 +16,7 @@ import { isConfirmation, normalizeCommandText, storableText } from "./normalize.
 import { ReadCache } from "./read-cache.js";
 import type { CommandRegistry } from "./registry.js";
 import { text, type Card, type Reply } from "./reply.js";
-import { noteDuplicate, recordCommand, recordIfDatabaseError } from "../metrics/registry.js";
+import { noteDuplicate, recordCommand, recordIfDatabaseError, type CommandOutcome } from "../metrics/registry.js";
 
 const CANCEL_WORDS = new Set(["取消", "算了", "不", "否", "退出", "no", "n"]);
 
@@ -32,6 +32,11 @@ export interface FileHandler {
 export class ConversationCore {
   /** Who is speaking, the current cycle, waiting dialogs: read once, not per message. */
   private readonly cache = new ReadCache();
+  /**
+   * Command outcomes of a delivery, counted once its transaction has committed: a retried text runs
+   * its command again and rolls back, and must not be counted twice.
+   */
+  private readonly outcomes = new WeakMap<InboundEvent, [string, CommandOutcome][]>();
 
   constructor(
     private readonly db: Db,
@@ -80,7 +85,7 @@ export class ConversationCore {
       file = { fileName: event.body.fileName, content: maySend ? await event.body.fetch() : Buffer.alloc(0) };
     }
     try {
-      return await this.db.$transaction(
+      const replies = await this.db.$transaction(
         async (tx) => {
           const { replies, userId } = await this.dispatch(tx, event, now, log, file);
           // Recorded last, in the same transaction: a concurrent duplicate fails here on the unique
@@ -92,8 +97,11 @@ export class ConversationCore {
         },
         { timeout: 20_000, maxWait: 20_000 },
       );
+      this.countOutcomes(event);
+      return replies;
     } catch (err) {
       if (isUniqueViolation(err)) {
+        this.outcomes.delete(event);
         noteDuplicate();
         event.redelivery = true;
         return (await this.storedReplies(event)) ?? [];
@@ -101,9 +109,16 @@ export class ConversationCore {
       if (err instanceof DomainError) {
         log.info({ msg: "command refused", code: err.code });
         const replies = [text(withUsage(err))];
-        return (await this.recordRefusal(event, now, replies)) ?? replies;
+        const stored = await this.recordRefusal(event, now, replies);
+        if (stored) this.outcomes.delete(event);
+        else this.countOutcomes(event);
+        return stored ?? replies;
       }
-      if (isStorageFault(err)) throw err;
+      if (isStorageFault(err)) {
+        this.outcomes.delete(event);
+        throw err;
+      }
+      this.countOutcomes(event);
       log.error({ msg: "event failed", err });
       recordIfDatabaseError("conversation", err);
       return [text("抱歉，系统暂时无法处理您的请求，请稍后再试。如多次出现，请联系目标办。")];
@@ -170,7 +185,7 @@ export class ConversationCore {
 
   async runCommand(ctx: CommandContext, command: Command, input: CommandInput): Promise<void> {
     if (!command.roles.includes(ctx.actor.role)) {
-      recordCommand(command.name, "forbidden");
+      this.noteOutcome(ctx.event, command.name, "forbidden");
       throw new ForbiddenError(`“${command.name}”仅供${command.roles.map((r) => ROLE_LABEL[r]).join("、")}使用，您的角色（${ROLE_LABEL[ctx.actor.role]}）不能使用。`);
     }
     try {
@@ -179,10 +194,10 @@ export class ConversationCore {
         return ctx.ask(`${question}\n请回复“确认”执行，或回复“取消”。`, "confirm", { __command: command.name, raw: input.raw });
       }
       await command.run(ctx, input);
-      recordCommand(command.name, "ok");
+      this.noteOutcome(ctx.event, command.name, "ok");
       this.tagDialog(ctx, command);
     } catch (err) {
-      recordCommand(command.name, err instanceof DomainError ? "refused" : "error");
+      this.noteOutcome(ctx.event, command.name, err instanceof DomainError ? "refused" : "error");
       if (err instanceof DomainError) (err as DomainError & { usage?: string }).usage ??= command.usage;
       throw err;
     }
@@ -196,7 +211,7 @@ export class ConversationCore {
         }
         ctx.clearDialog = true;
         await command.run(ctx, new CommandInput(String(data.raw ?? "")));
-        recordCommand(command.name, "ok");
+        this.noteOutcome(ctx.event, command.name, "ok");
       } else if (command.resume) {
         ctx.clearDialog = true;
         await command.resume(ctx, step, data, message);
@@ -267,6 +282,17 @@ export class ConversationCore {
     }
     const common = this.registry.commands.filter((c) => c.roles.includes(actor.role) && c.name !== "帮助").slice(0, 3);
     return `未识别的命令“${word}”。常用命令：\n${common.map((c) => `· ${c.usage}`).join("\n")}\n回复“帮助”查看您可以使用的全部命令。`;
+  }
+
+  private noteOutcome(event: InboundEvent, command: string, outcome: CommandOutcome): void {
+    const list = this.outcomes.get(event) ?? [];
+    list.push([command, outcome]);
+    this.outcomes.set(event, list);
+  }
+
+  private countOutcomes(event: InboundEvent): void {
+    for (const [command, outcome] of this.outcomes.get(event) ?? []) recordCommand(command, outcome);
+    this.outcomes.delete(event);
   }
 
   private async storedReplies(event: InboundEvent): Promise<Reply[] | null> {

@@ -8,16 +8,23 @@ import { resolveActor } from "./identity.js";
  * What nearly every message reads and almost nothing writes, kept in memory per core: who a platform
  * account is, the current 考评周期 (§2.20), and whether a person has a dialog waiting. A write to
  * those tables in this process drops the entries at once (src/infra/table-versions.ts); another
- * instance's write is seen here within READ_CACHE_TTL_MS.
+ * instance's write is seen here within READ_CACHE_TTL_MS (PERSON_CACHE_TTL_MS for accounts and dialogs).
  */
 export const READ_CACHE_TTL_MS = 30_000;
+/**
+ * Per-person entries are kept shorter: an account disabled from the command line (another process)
+ * must stop working at once for practical purposes, and a dialog opened through another instance
+ * must be seen by the time the person has typed the answer. One extra read every two seconds per
+ * active person costs nothing at a province's pace.
+ */
+export const PERSON_CACHE_TTL_MS = 2_000;
 
 type Cycle = Awaited<ReturnType<typeof currentCycle>>;
 
 export class ReadCache {
-  private readonly actors = new RowCache<Awaited<ReturnType<typeof resolveActor>>>(["User", "PlatformIdentity"], READ_CACHE_TTL_MS);
+  private readonly actors = new RowCache<Awaited<ReturnType<typeof resolveActor>>>(["User", "PlatformIdentity"], PERSON_CACHE_TTL_MS);
   private readonly cycles = new RowCache<Cycle>(["Cycle"], READ_CACHE_TTL_MS);
-  private readonly dialogs = new RowCache<boolean>(["DialogState"], READ_CACHE_TTL_MS);
+  private readonly dialogs = new RowCache<boolean>(["DialogState"], PERSON_CACHE_TTL_MS);
 
   /** resolveActor, remembered for active people only: unknown and disabled accounts are read each time. */
   actor(tx: Tx, platform: string, externalId: string) {

@@ -75,7 +75,9 @@ export function recordCallback(platform: string, outcome: "accepted" | "duplicat
   if (seconds !== undefined && outcome !== "refused") replyLatency.observe({ platform }, seconds);
 }
 
-export function recordCommand(command: string, outcome: "ok" | "refused" | "forbidden" | "error"): void {
+export type CommandOutcome = "ok" | "refused" | "forbidden" | "error";
+
+export function recordCommand(command: string, outcome: CommandOutcome): void {
   commands.inc({ command, outcome });
 }
 

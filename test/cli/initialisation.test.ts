@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startWecomSimulator, type WecomSimulator } from "../../simulators/wecom/server.js";
 import { createLogger } from "../../src/infra/logger.js";
 import { OutboxWorker } from "../../src/outbox/worker.js";
@@ -99,7 +99,8 @@ describe("README 初始化 on an empty database", { timeout: 240_000 }, () => {
   it("disables a person: the ledger stays and they are told when they write", async () => {
     const run = await cli(["user", "disable", "jtt_wang"]);
     expect(run.status).toBe(0);
-    expect(await say("WangQiang", "我的目标")).toBe("您的账号已停用。如有疑问，请联系本单位目标办。");
+    // The running server remembers active accounts for PERSON_CACHE_TTL_MS; the change comes from another process.
+    await vi.waitFor(async () => expect(await say("WangQiang", "我的目标")).toBe("您的账号已停用。如有疑问，请联系本单位目标办。"), { timeout: 10_000, interval: 500 });
     expect(await bot.db.progressReport.count({ where: { reporter: { account: "jtt_wang" } } })).toBe(1);
     const list = await cli(["user", "list", "省交通运输厅"]);
     expect(list.stdout).toContain("jtt_wang\t王强\t目标责任人\t省交通运输厅\t企业微信 WangQiang\t已停用");

@@ -1,5 +1,5 @@
 import axios from "axios";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { DingtalkApi } from "../../../src/channels/dingtalk/api.js";
 import { createDingtalkChannel } from "../../../src/channels/dingtalk/channel.js";
 import { DingtalkSender } from "../../../src/channels/dingtalk/sender.js";
@@ -114,6 +114,8 @@ describe("DingtalkSender typed failures", () => {
     await api.accessToken();
     sim.inject({ route: "batchSend", delayMs: 300 });
     expect(await new DingtalkSender(api, logged.log).send("zhangsan", { kind: "text", text: "慢" }, meta)).toMatchObject({ ok: false, kind: "retryable" });
+    // The simulator still delivers it once its delay is over; let that land here, not in a later case.
+    await vi.waitFor(() => expect(sim.inbox("zhangsan").map((m) => m.param.content)).toContain("慢"), { timeout: 5_000 });
   });
 
   it("maps a per-user flow control to rate_limited and an unknown staffId to permanent", async () => {
