@@ -149,3 +149,10 @@ export function workbookParsePool(): WorkbookParsePool {
   shared ??= new WorkbookParsePool();
   return shared;
 }
+
+/** Replaces the process's pool (other limits); the old one's workers end. */
+export async function configureParsePool(opts: ParsePoolOptions): Promise<void> {
+  const old = shared;
+  shared = new WorkbookParsePool(opts);
+  await old?.close();
+}
