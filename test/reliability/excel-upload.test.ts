@@ -16,8 +16,8 @@ import { seedFaultProvince } from "./fault-harness.js";
  */
 const BIG = "2027年目标任务分解表.xlsx";
 const BOMB = "2027年目标任务分解表（补充）.xlsx";
-/** Peak resident memory the server may reach: the process itself plus two workers' heap limits. */
-const MEMORY_BOUND_MB = 1200;
+/** Peak resident memory the server may reach: the process itself plus two workers' heap limits (2 × 288 MB). */
+const MEMORY_BOUND_MB = 1024;
 
 let sim: WecomSimulator;
 let server: ServerProcess;
@@ -73,7 +73,9 @@ describe("Excel uploads on a running server (issue 14 §3)", () => {
 
     const help = await sim.sendText("fgw_zhao", "帮助", { attempts: 1, timeoutMs: 10_000 });
     const mine = await sim.sendText("fgw_zhao", "我的目标", { attempts: 1, timeoutMs: 10_000 });
-    expect(help.status).toBe(200);
+    // Answered in the callback's own response, within WeCom's passive budget.
+    expect(help.reply).toBeDefined();
+    expect(mine.reply).toBeDefined();
     expect(JSON.stringify(help.reply)).toContain("汇报");
     expect(JSON.stringify(mine.reply)).toContain("FGW-01");
     // Neither upload has been answered yet.
