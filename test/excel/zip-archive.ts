@@ -80,8 +80,8 @@ export function minimalWorkbook(sheetXml: Buffer): Buffer {
 }
 
 /**
- * Inside every archive bound (under 50 MB of XML, a normal compression ratio, 300 rows) yet about
- * two million cells: what exceljs builds from it needs far more memory than its size suggests.
+ * Inside every archive bound (under 50 MB of XML, a normal compression ratio, a few hundred rows)
+ * yet about two million cells at the default size: what exceljs builds from it needs far more memory than its size suggests.
  */
 export function cellFlood(xmlBytes = 45 * 1024 * 1024): Buffer {
   const head = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`;
