@@ -20,8 +20,17 @@ import { noteDuplicate, recordCommand, recordIfDatabaseError, type CommandOutcom
 
 const CANCEL_WORDS = new Set(["取消", "算了", "不", "否", "退出", "no", "n"]);
 
+export interface InboundFile {
+  fileName: string;
+  content: Buffer;
+  /** What the handler's `prepare` made of the content before the transaction. */
+  prepared?: unknown;
+}
+
 export interface FileHandler {
-  (ctx: CommandContext, file: { fileName: string; content: Buffer }): Promise<void>;
+  (ctx: CommandContext, file: InboundFile): Promise<void>;
+  /** Work on the bytes that needs no database (opening a workbook), done before the event's transaction so it holds no lock; never throws. */
+  prepare?(file: InboundFile, sender: Actor, log: Logger): Promise<void>;
 }
 
 /**
@@ -78,11 +87,12 @@ export class ConversationCore {
     const now = this.clock.now();
     // File contents are fetched before the transaction (a slow download must not hold the write
     // lock), and only for roles that may send files (the office's imports, reporters' evidence).
-    let file: { fileName: string; content: Buffer } | null = null;
+    let file: InboundFile | null = null;
     if (event.body.type === "file") {
       const sender = await this.cache.actor(this.db, event.platform, event.senderId);
       const maySend = typeof sender === "object" && sender !== null && ["office", "officer", "staff"].includes(sender.role);
       file = { fileName: event.body.fileName, content: maySend ? await event.body.fetch() : Buffer.alloc(0) };
+      if (maySend) await this.fileHandler?.prepare?.(file, sender, log);
     }
     try {
       const replies = await this.db.$transaction(
@@ -130,7 +140,7 @@ export class ConversationCore {
     event: InboundEvent,
     now: Date,
     log: Logger,
-    file: { fileName: string; content: Buffer } | null,
+    file: InboundFile | null,
   ): Promise<{ replies: Reply[]; userId: number | null }> {
     const actor = await this.cache.actor(tx, event.platform, event.senderId);
     if (actor === null) {

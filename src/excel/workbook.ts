@@ -48,12 +48,18 @@ export function neutraliseFormulaText(wb: Workbook): void {
   }
 }
 
-export async function loadWorkbook(content: Buffer): Promise<Workbook> {
+/** The checks that cost nothing: size and the zip signature. */
+export function checkUpload(content: Buffer): void {
   if (content.length > MAX_UPLOAD_BYTES) throw new InputError(`文件过大（${(content.length / 1048576).toFixed(1)} MB），目标任务分解表不应超过 10 MB。`, "file_too_large");
   // .xlsx is a zip archive ("PK"); old .xls files and other formats are refused with the fix.
   if (content.subarray(0, 2).toString("latin1") !== "PK") {
     throw new InputError("无法读取该文件：请使用 .xlsx 格式（在 Excel 或 WPS 中“另存为”Excel 工作簿 .xlsx）后重新发送。", "bad_file");
   }
+}
+
+/** Opens an uploaded workbook; called in the parse worker (parse-worker.ts), never on the request path. */
+export async function loadWorkbook(content: Buffer): Promise<Workbook> {
+  checkUpload(content);
   checkArchiveBounds(content);
   const wb = new ExcelJS.Workbook();
   try {

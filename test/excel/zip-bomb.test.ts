@@ -1,7 +1,8 @@
-import { createDeflateRaw, crc32, deflateRawSync } from "node:zlib";
+import { createDeflateRaw, crc32 } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadWorkbook } from "../../src/excel/workbook.js";
 import { demoProvince } from "../helpers/province.js";
+import { deflated, zip } from "./zip-archive.js";
 
 /**
  * Issue 14 §3: a small .xlsx that inflates to hundreds of MB must be refused from its archive
@@ -29,56 +30,12 @@ async function deflatedRows(total: number): Promise<{ data: Buffer; crc: number;
   return { data: Buffer.concat(out), crc, size };
 }
 
-/** A zip archive by hand, so the declared sizes can be whatever the attacker writes. */
-function zip(entries: { name: string; data: Buffer; crc: number; declaredSize: number }[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(e.crc >>> 0, 14);
-    local.writeUInt32LE(e.data.length, 18);
-    local.writeUInt32LE(e.declaredSize, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(e.crc >>> 0, 16);
-    central.writeUInt32LE(e.data.length, 20);
-    central.writeUInt32LE(e.declaredSize, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, e.data);
-    centrals.push(central, name);
-    offset += 30 + name.length + e.data.length;
-  }
-  const dir = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(dir.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, dir, end]);
-}
-
-function small(name: string, text: string) {
-  const raw = Buffer.from(text);
-  return { name, data: deflateRawSync(raw), crc: crc32(raw), declaredSize: raw.length };
-}
-
 let honest: Buffer;
 let lying: Buffer;
 let p: Awaited<ReturnType<typeof demoProvince>>;
 beforeAll(async () => {
   const rows = await deflatedRows(BOMB_BYTES);
-  const types = small("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>');
+  const types = deflated("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>');
   honest = zip([types, { name: "xl/worksheets/sheet1.xml", data: rows.data, crc: rows.crc, declaredSize: rows.size }]);
   lying = zip([types, { name: "xl/worksheets/sheet1.xml", data: rows.data, crc: rows.crc, declaredSize: 4096 }]);
   p = await demoProvince("zip-bomb");
