@@ -3,7 +3,7 @@ import { dingtalkEnabled, wecomEnabled, type Settings } from "../config/settings
 import type { Clock } from "../infra/clock.js";
 import type { Logger } from "../infra/logger.js";
 import type { InboundEvent } from "../conversation/event.js";
-import type { Reply } from "../conversation/reply.js";
+import type { Reply } from "../messages/reply.js";
 import type { ChannelSender } from "../outbox/sender.js";
 import { BackgroundTasks, createDingtalkChannel, createDingtalkRoutes } from "./dingtalk/index.js";
 import { createWecomRoutes, createWecomSender, sendReplies } from "./wecom/index.js";

@@ -2,7 +2,7 @@ import { renderReply } from "../channels/console/render.js";
 import { ConsoleSender } from "../channels/console/sender.js";
 import { createChannels } from "../channels/index.js";
 import { createCore } from "../conversation/create-core.js";
-import type { Reply } from "../conversation/reply.js";
+import type { Reply } from "../messages/reply.js";
 import { type Quarter, parsePeriod } from "../domain/calendar.js";
 import { FixedClock } from "../infra/clock.js";
 import { createJobDeps, type JobDeps } from "../jobs/deps.js";

@@ -1,6 +1,6 @@
 import type { Tx } from "../infra/db.js";
-import type { Reply } from "../conversation/reply.js";
-import { rememberCards } from "../conversation/cards.js";
+import type { Reply } from "../messages/reply.js";
+import { rememberCards } from "../messages/cards.js";
 
 export interface EnqueueOptions {
   /** Idempotency key, e.g. `negative-list:2026Q1:12`: the same key is never queued or sent twice. */

@@ -1,4 +1,4 @@
-import type { Reply } from "../conversation/reply.js";
+import type { Reply } from "../messages/reply.js";
 import type { Clock } from "../infra/clock.js";
 import type { Db } from "../infra/db.js";
 import { enqueue } from "./enqueue.js";

@@ -1,4 +1,4 @@
-import { text, type Reply } from "../../conversation/reply.js";
+import { text, type Reply } from "../../messages/reply.js";
 import type { Clock } from "../../infra/clock.js";
 import type { Logger } from "../../infra/logger.js";
 import type { DingtalkApi } from "./api.js";

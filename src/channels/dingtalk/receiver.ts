@@ -3,7 +3,7 @@ import type { AxiosInstance } from "axios";
 import type { Context } from "koa";
 import type { Settings } from "../../config/settings.js";
 import type { InboundEvent } from "../../conversation/event.js";
-import { text, type Reply } from "../../conversation/reply.js";
+import { text, type Reply } from "../../messages/reply.js";
 import type { Clock } from "../../infra/clock.js";
 import type { Logger } from "../../infra/logger.js";
 import type { DingtalkApi } from "./api.js";

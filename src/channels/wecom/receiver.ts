@@ -2,7 +2,7 @@ import Router from "@koa/router";
 import type { Context } from "koa";
 import type { Settings } from "../../config/settings.js";
 import type { InboundEvent } from "../../conversation/event.js";
-import type { Reply } from "../../conversation/reply.js";
+import type { Reply } from "../../messages/reply.js";
 import type { Clock } from "../../infra/clock.js";
 import type { Logger } from "../../infra/logger.js";
 import { CallbackRejected, MAX_TIMESTAMP_SKEW_MS, openCallback, openEchostr } from "./callback-guard.js";

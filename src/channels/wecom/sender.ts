@@ -1,4 +1,4 @@
-import type { Reply } from "../../conversation/reply.js";
+import type { Reply } from "../../messages/reply.js";
 import type { Logger } from "../../infra/logger.js";
 import type { ChannelSender, SendFailure, SendMeta, SendResult } from "../../outbox/sender.js";
 import { configHint, TOKEN_ERRCODES, WecomApiError, WecomHttpError, type WecomApiClient } from "./api.js";

@@ -5,7 +5,7 @@ import Koa from "koa";
 import { createLogger, type Logger } from "../../../src/infra/logger.js";
 import { loadSettings, type Settings } from "../../../src/config/settings.js";
 import type { InboundEvent } from "../../../src/conversation/event.js";
-import type { Reply } from "../../../src/conversation/reply.js";
+import type { Reply } from "../../../src/messages/reply.js";
 import { BackgroundTasks } from "../../../src/channels/dingtalk/background.js";
 import { createDingtalkRoutes, type DingtalkReceiverDeps } from "../../../src/channels/dingtalk/receiver.js";
 import type { DingtalkSimulator } from "../../../simulators/dingtalk/server.js";

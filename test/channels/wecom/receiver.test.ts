@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createWecomRoutes, TEXT_FAILED, TEXT_UNSUPPORTED } from "../../../src/channels/wecom/receiver.js";
 import { loadSettings } from "../../../src/config/settings.js";
 import type { InboundEvent } from "../../../src/conversation/event.js";
-import type { Card, Reply } from "../../../src/conversation/reply.js";
+import type { Card, Reply } from "../../../src/messages/reply.js";
 import { FixedClock } from "../../../src/infra/clock.js";
 import { createLogger } from "../../../src/infra/logger.js";
 import { startWecomSimulator, type WecomSimulator } from "../../../simulators/wecom/server.js";
