@@ -6,7 +6,7 @@ import type { ChannelSender } from "../outbox/sender.js";
 import { OutboxWorker } from "../outbox/worker.js";
 import { createJobDeps } from "./deps.js";
 import { startScheduler } from "./scheduler.js";
-import { startScheduledBackup } from "../ops/scheduled-backup.js";
+import { startScheduledBackup } from "./scheduled-backup.js";
 
 export interface BackgroundDeps {
   settings: Settings;
