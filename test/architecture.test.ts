@@ -23,7 +23,7 @@ function localImports(file: string, opts: { dynamic: boolean }): string[] {
 const folderOf = (file: string) => path.relative("src", file).split(path.sep)[0].replace(/\.ts$/, "");
 
 /**
- * The layer order of src/, lowest first (docs/architecture.md). A folder imports only from folders
+ * The layer order of src/, lowest first. A folder imports only from folders
  * in lower layers: the standard's domain knows storage only, the messages floor sits under both the
  * conversation core and the outbox, and the entry points sit on top of the one composition root.
  */
