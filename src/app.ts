@@ -4,13 +4,10 @@ import { dingtalkEnabled, wecomEnabled, type Settings } from "./config/settings.
 import type { Clock } from "./infra/clock.js";
 import type { Db } from "./infra/db.js";
 import type { Logger } from "./infra/logger.js";
-import { createCore } from "./conversation/create-core.js";
-import type { ConversationCore } from "./conversation/core.js";
 import { errorBoundary } from "./http/error-boundary.js";
 import { healthRoutes } from "./http/health.js";
 import { boardRoutes } from "./http/board-routes.js";
-import { createChannels, type Channels } from "./channels/index.js";
-import { ReplyOutbox } from "./outbox/replies.js";
+import type { Channels } from "./channels/index.js";
 import { callbackMetrics, metricsRoutes } from "./metrics/http.js";
 
 export interface AppDeps {
@@ -18,24 +15,16 @@ export interface AppDeps {
   db: Db;
   clock: Clock;
   log: Logger;
-}
-
-export interface App {
-  koa: Koa;
-  core: ConversationCore;
+  /** The configured platforms' receivers, wired by the composition root (src/bot.ts). */
   channels: Channels;
-  /** Replies that go through the outbox; connect its flush to the outbox worker once it runs. */
-  replies: ReplyOutbox;
 }
 
 /**
  * The HTTP app reads as its middleware order: error boundary, health, then each configured
  * platform's receiver. Platforms without settings are not mounted (DESIGN.md §4).
  */
-export function createApp(deps: AppDeps): App {
-  const core = createCore(deps);
-  const replies = new ReplyOutbox(deps.db, deps.clock);
-  const channels = createChannels({ ...deps, handle: (ev) => core.handle(ev), replies });
+export function createApp(deps: AppDeps): Koa {
+  const { channels } = deps;
   const koa = new Koa({ proxy: true });
   // Koa prints errors that escape the middleware (a request that could not be parsed, a socket
   // error) as plain text on stderr; they go to the JSON log instead.
@@ -56,5 +45,5 @@ export function createApp(deps: AppDeps): App {
     wecom: wecomEnabled(deps.settings) ? "mounted at /wecom/callback" : "not configured (WECOM_* unset)",
     dingtalk: dingtalkEnabled(deps.settings) ? "mounted at /dingtalk/callback and /dingtalk/card" : "not configured (DINGTALK_* unset)",
   });
-  return { koa, core, channels, replies };
+  return koa;
 }

@@ -1,12 +1,11 @@
 import "dotenv/config";
 import { createServer } from "node:http";
 import { loadSettings, SettingsError } from "./config/settings.js";
-import { createApp } from "./app.js";
+import { createBot } from "./bot.js";
 import { systemClock } from "./infra/clock.js";
 import { createDb } from "./infra/db.js";
 import { createLogger, type Logger } from "./infra/logger.js";
 import { migrate } from "./infra/migrate.js";
-import { startBackground } from "./jobs/background.js";
 import { logRulesFile } from "./ops/rules-check.js";
 import { markServerRunning, type ServerMarker } from "./ops/server-marker.js";
 
@@ -28,10 +27,9 @@ async function main(): Promise<void> {
   log.info({ msg: "database ready", migrationsApplied: applied });
   logRulesFile(settings.RULES_DIR, systemClock.now(), log);
   const db = await createDb(settings.DATABASE_URL, { maxSizeMb: settings.SQLITE_MAX_SIZE_MB });
-  const app = createApp({ settings, db, clock: systemClock, log });
-  const background = startBackground({ settings, db, clock: systemClock, log, senders: app.channels.senders });
-  app.replies.onFlush(() => background.flush());
-  const server = createServer(app.koa.callback());
+  const bot = createBot(settings, { db, clock: systemClock, log });
+  const background = bot.startBackground();
+  const server = createServer(bot.koa.callback());
   let marker: ServerMarker | undefined;
   server.listen(settings.PORT, settings.HOST, () => {
     const address = server.address();
@@ -39,13 +37,13 @@ async function main(): Promise<void> {
     // Tells `npm run cli -- restore` that this database is in use.
     marker = markServerRunning(settings.DATABASE_URL, port);
     log.info({ msg: "listening", port });
-    void app.channels.start();
+    void bot.channels.start();
   });
   const stop = async (signal: string) => {
     log.info({ msg: "shutting down", signal });
     await background.stop();
     server.close();
-    await app.channels.drain();
+    await bot.drain();
     await db.$disconnect();
     marker?.remove();
     process.exit(0);

@@ -1,5 +1,5 @@
 import type { InboundEvent } from "../conversation/event.js";
-import type { Reply } from "../conversation/reply.js";
+import type { Reply } from "../messages/reply.js";
 import { StorageUnavailable } from "../infra/db-errors.js";
 import type { Logger } from "../infra/logger.js";
 

@@ -1,4 +1,4 @@
-import type { MarkdownReply, TextReply } from "../conversation/reply.js";
+import type { MarkdownReply, TextReply } from "../messages/reply.js";
 
 /**
  * Long replies in a chat that caps each message (WeCom 2,048 bytes, DingTalk 15,000/20,000 bytes):

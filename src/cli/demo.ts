@@ -1,8 +1,7 @@
 import { rmSync } from "node:fs";
 import { runRepl } from "../channels/console/repl.js";
 import { ConsoleSender } from "../channels/console/sender.js";
-import { OutboxWorker } from "../outbox/worker.js";
-import { createCore } from "../conversation/create-core.js";
+import { createBot } from "../bot.js";
 import { listenLocal, serveBoard } from "../demo/board-server.js";
 import { DEMO_ACCOUNTS, seedDemoProvince } from "../demo/seed.js";
 import { ROLE_LABEL } from "../domain/vocabulary.js";
@@ -27,8 +26,12 @@ const { server, baseUrl } = await listenLocal(Number(flag("port") ?? process.env
 const deps = await bootstrap({ DATABASE_URL: url, PUBLIC_BASE_URL: baseUrl });
 await seedDemoProvince(deps.db, { now: deps.clock.now() });
 serveBoard(server, deps);
-const core = createCore(deps, { deliveryTime: (now) => now });
-const worker = new OutboxWorker({ db: deps.db, senders: [new ConsoleSender(process.stdout, exportsDir)], clock: deps.clock, log: deps.log });
+const { core, worker } = createBot(deps.settings, {
+  ...deps,
+  platforms: false,
+  senders: [new ConsoleSender(process.stdout, exportsDir)],
+  conversation: { deliveryTime: (now) => now },
+});
 const account = flag("as") ?? "fgw_zhao";
 const people = DEMO_ACCOUNTS.map((p) => `  ${p.account.padEnd(12)} ${p.name}（${ROLE_LABEL[p.role]}）`).join("\n");
 await runRepl({

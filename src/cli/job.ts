@@ -1,8 +1,7 @@
 import { renderReply } from "../channels/console/render.js";
 import { ConsoleSender } from "../channels/console/sender.js";
-import { createChannels } from "../channels/index.js";
-import { createCore } from "../conversation/create-core.js";
-import type { Reply } from "../conversation/reply.js";
+import { createBot } from "../bot.js";
+import type { Reply } from "../messages/reply.js";
 import { type Quarter, parsePeriod } from "../domain/calendar.js";
 import { FixedClock } from "../infra/clock.js";
 import { createJobDeps, type JobDeps } from "../jobs/deps.js";
@@ -10,7 +9,6 @@ import { JOB_NAMES, type JobName, negativeListJob, reminderJob, rollupJob, runNa
 import { previewNegativeLists } from "../jobs/negative-list-preview.js";
 import { planReminders } from "../jobs/reminders.js";
 import { planRollups } from "../jobs/rollup-job.js";
-import { OutboxWorker } from "../outbox/worker.js";
 import { bootstrap, flag } from "./bootstrap.js";
 
 /**
@@ -115,9 +113,7 @@ async function outbox(deps: JobDeps): Promise<number> {
     console.log(`试运行：${due.length} 条消息到期待发。未发送。`);
     return 0;
   }
-  const core = createCore(deps);
-  const channels = createChannels({ settings: deps.settings, clock: deps.clock, log: deps.log, handle: (ev) => core.handle(ev) });
-  const worker = new OutboxWorker({ db: deps.db, senders: [...channels.senders, new ConsoleSender(process.stdout)], clock: deps.clock, log: deps.log });
+  const { worker } = createBot(deps.settings, { ...deps, senders: [new ConsoleSender(process.stdout)] });
   const result = await worker.drainOnce();
   console.log(`outbox：已发送 ${result.sent}，待重试 ${result.retrying}，放弃 ${result.dead}，接管 ${result.reclaimed}，限速顺延 ${result.deferred}。`);
   return result.dead > 0 ? 1 : 0;

@@ -2,8 +2,8 @@ import type { Logger } from "../infra/logger.js";
 import type { Tx } from "../infra/db.js";
 import type { Actor } from "../domain/actor.js";
 import type { InboundEvent } from "./event.js";
-import type { Reply } from "./reply.js";
-import { text } from "./reply.js";
+import type { Reply } from "../messages/reply.js";
+import { text } from "../messages/reply.js";
 import { enqueue, type EnqueueOptions } from "../outbox/enqueue.js";
 import { noReadCache, type ReadCaches } from "./read-cache.js";
 

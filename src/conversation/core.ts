@@ -6,7 +6,7 @@ import type { Actor } from "../domain/actor.js";
 import { DomainError, ForbiddenError } from "../domain/errors.js";
 import { ROLE_LABEL } from "../domain/vocabulary.js";
 import { beijingDate } from "../domain/calendar.js";
-import { actionCommand, rememberCards } from "./cards.js";
+import { actionCommand, rememberCards } from "../messages/cards.js";
 import { CommandInput, type Command } from "./command.js";
 import { CommandContext, type ConversationSettings } from "./context.js";
 import { clearDialog, loadDialog, saveDialog } from "./dialog.js";
@@ -15,7 +15,7 @@ import { rememberUnknownSender } from "./identity.js";
 import { isConfirmation, normalizeCommandText, storableText } from "./normalize.js";
 import { ReadCache } from "./read-cache.js";
 import type { CommandRegistry } from "./registry.js";
-import { text, type Card, type Reply } from "./reply.js";
+import { text, type Card, type Reply } from "../messages/reply.js";
 import { noteDuplicate, recordCommand, recordIfDatabaseError, type CommandOutcome } from "../metrics/registry.js";
 
 const CANCEL_WORDS = new Set(["取消", "算了", "不", "否", "退出", "no", "n"]);

@@ -1,5 +1,4 @@
 import { beijingDate, chineseDate } from "../domain/calendar.js";
-import { type TargetState, classifyTarget, lateReason } from "../domain/targets.js";
 import {
   CATEGORY_LABEL,
   INSTITUTION_ITEM_LABEL,
@@ -12,20 +11,6 @@ import {
   type TargetManagement,
   type TargetStatus,
 } from "../domain/vocabulary.js";
-
-export const STATE_LABEL: Record<TargetState, string> = { on_track: "正常推进", late: "已逾期", done: "已完成", not_completed: "未完成" };
-
-/** The state label, with 已逾期 saying which milestone or deadline: "已逾期（第三季度节点9月30日）". */
-export function stateText(t: Parameters<typeof classifyTarget>[0] & Parameters<typeof lateReason>[0], today: string): string {
-  const state = classifyTarget(t, today);
-  const why = state === "late" ? lateReason(t, today) : null;
-  return why ? `${STATE_LABEL[state]}（${why}）` : STATE_LABEL[state];
-}
-
-/** A milestone reached after its due date: "逾期达成（9月27日）". */
-export function reachedLateText(m: { reachedLateAt?: Date | null }): string | null {
-  return m.reachedLateAt ? `逾期达成（${dateText(m.reachedLateAt)}）` : null;
-}
 
 export function dateText(d: Date): string {
   return chineseDate(beijingDate(d));

@@ -1,7 +1,7 @@
 import { beijingDate, chineseDate } from "../domain/calendar.js";
 import { missText } from "../domain/improvements.js";
-import { newCardKey } from "./cards.js";
-import type { CardReply, Reply } from "./reply.js";
+import { newCardKey } from "../messages/cards.js";
+import type { CardReply, Reply } from "../messages/reply.js";
 
 interface Asked {
   dueOn: Date;

@@ -2,7 +2,7 @@ import { entryRefText } from "../domain/appeal-subject.js";
 import { chineseDate, parsePeriod, quarterLabel } from "../domain/calendar.js";
 import type { Supplement } from "../domain/negative-list-supplement.js";
 import { appealCard } from "./negative-list-view.js";
-import type { Reply } from "./reply.js";
+import type { Reply } from "../messages/reply.js";
 
 /**
  * The head's notice of entries a 不属实 finding (§2.17) added to a list already sent (§2.23): what the

@@ -2,8 +2,8 @@ import { beijingDate, chineseDate, parsePeriod, quarterLabel } from "../domain/c
 import { appealLastDay } from "../domain/appeals.js";
 import { entryRefText } from "../domain/appeal-subject.js";
 import { improvementLine, subjectKeyOf } from "../domain/improvements.js";
-import { newCardKey } from "./cards.js";
-import type { Reply } from "./reply.js";
+import { newCardKey } from "../messages/cards.js";
+import type { Reply } from "../messages/reply.js";
 
 interface ListView {
   period: string;

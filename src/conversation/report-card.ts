@@ -1,7 +1,7 @@
 import { beijingDate } from "../domain/calendar.js";
-import { newCardKey } from "./cards.js";
+import { newCardKey } from "../messages/cards.js";
 import { dateText } from "./format.js";
-import type { CardReply } from "./reply.js";
+import type { CardReply } from "../messages/reply.js";
 
 /** Ten choices: WeCom allows at most ten options in a select (doc 90236). */
 const STEPS = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];

@@ -1,8 +1,8 @@
 import { chineseDate, beijingDate } from "../domain/calendar.js";
 import { type AgencyRollup, type RollupItem, ownerText } from "../domain/rollup.js";
-import { newCardKey } from "./cards.js";
+import { newCardKey } from "../messages/cards.js";
 import { dateText } from "./format.js";
-import type { Reply } from "./reply.js";
+import type { Reply } from "../messages/reply.js";
 
 /** How many unreported items a chat message lists before pointing to the board. */
 const LIST_LIMIT = 30;

@@ -84,6 +84,9 @@ export async function listTargetsFor(tx: Tx, actor: Actor, cycleId: number) {
 
 export type TargetState = "done" | "not_completed" | "late" | "on_track";
 
+/** How a state reads in replies, the board and exports. */
+export const STATE_LABEL: Record<TargetState, string> = { on_track: "正常推进", late: "已逾期", done: "已完成", not_completed: "未完成" };
+
 /** 统计 classification on a Beijing date: late when the target or a due milestone was missed. */
 export function classifyTarget(
   t: { status: string; deadline: Date; milestones: { dueOn: Date; achievedAt: Date | null }[] },
@@ -112,4 +115,16 @@ export function lateReason(
   if (open.length) return open.map((m) => `${name(m)}${chineseDate(beijingDate(m.dueOn))}`).join("、");
   if (missed.length) return missed.map((m) => `${name(m)}，${chineseDate(beijingDate(m.reachedLateAt!))}逾期达成`).join("；");
   return null;
+}
+
+/** The state label, with 已逾期 saying which milestone or deadline: "已逾期（第三季度节点9月30日）". */
+export function stateText(t: Parameters<typeof classifyTarget>[0] & Parameters<typeof lateReason>[0], today: string): string {
+  const state = classifyTarget(t, today);
+  const why = state === "late" ? lateReason(t, today) : null;
+  return why ? `${STATE_LABEL[state]}（${why}）` : STATE_LABEL[state];
+}
+
+/** A milestone reached after its due date: "逾期达成（9月27日）". */
+export function reachedLateText(m: { reachedLateAt?: Date | null }): string | null {
+  return m.reachedLateAt ? `逾期达成（${chineseDate(beijingDate(m.reachedLateAt))}）` : null;
 }

@@ -1,5 +1,5 @@
 import { negativeListReplies } from "../conversation/negative-list-view.js";
-import type { Reply } from "../conversation/reply.js";
+import type { Reply } from "../messages/reply.js";
 import { type Quarter, beijingDate, periodOf, quarterLabel, quarterRange } from "../domain/calendar.js";
 import { computeNegativeLists, getNegativeList, listRecipients, storeNegativeLists } from "../domain/negative-list.js";
 import { loadRules } from "../domain/rules.js";

@@ -1,5 +1,5 @@
 import { negativeListReplies } from "../conversation/negative-list-view.js";
-import type { Reply } from "../conversation/reply.js";
+import type { Reply } from "../messages/reply.js";
 import { type Quarter, periodOf } from "../domain/calendar.js";
 import { computeNegativeLists, getNegativeList } from "../domain/negative-list.js";
 import { loadRules } from "../domain/rules.js";

@@ -1,5 +1,5 @@
 import { reportCard } from "../conversation/report-card.js";
-import type { Reply } from "../conversation/reply.js";
+import type { Reply } from "../messages/reply.js";
 import { awayOn, reminderRecipient } from "../domain/absence.js";
 import { beijingDate } from "../domain/calendar.js";
 import { LIVE_STATUSES } from "../domain/vocabulary.js";

@@ -1,5 +1,5 @@
 import { careRules } from "../conversation/care-rules.js";
-import type { Reply } from "../conversation/reply.js";
+import type { Reply } from "../messages/reply.js";
 import { agencyRollupReplies, provinceRollupReply } from "../conversation/rollup-view.js";
 import { currentCycle } from "../domain/cycles.js";
 import { agencyRollup, provinceRollup, rollupWindowsDue } from "../domain/rollup.js";

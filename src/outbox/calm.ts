@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { addDays, beijingDate, beijingMinutes, fromBeijingDate } from "../domain/calendar.js";
-import type { Reply } from "../conversation/reply.js";
+import type { Reply } from "../messages/reply.js";
 
 /**
  * Calm reminders, as pure functions the outbox worker calls (no database, no clock of its own):

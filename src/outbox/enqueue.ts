@@ -1,6 +1,6 @@
 import type { Tx } from "../infra/db.js";
-import type { Reply } from "../conversation/reply.js";
-import { rememberCards } from "../conversation/cards.js";
+import type { Reply } from "../messages/reply.js";
+import { rememberCards } from "../messages/cards.js";
 
 export interface EnqueueOptions {
   /** Idempotency key, e.g. `negative-list:2026Q1:12`: the same key is never queued or sent twice. */
@@ -16,6 +16,8 @@ export interface EnqueueOptions {
   targetId?: number;
   /** The absent owner a stand-in receives it for, so 销假 can withdraw it while it waits. */
   standInForId?: number;
+  /** A reply to the account that wrote: already resolved by the reply route, its cards recorded by the core. */
+  replyTo?: { platform: string; externalId: string };
 }
 
 /** Platforms in order of preference when a user is bound on more than one. */
@@ -28,9 +30,7 @@ const PREFERENCE = ["wecom", "dingtalk", "console"];
 export async function enqueue(tx: Tx, userId: number, reply: Reply, opts: EnqueueOptions): Promise<boolean> {
   const existing = await tx.outboxMessage.findUnique({ where: { idempotencyKey: opts.key }, select: { id: true } });
   if (existing) return false;
-  const identities = await tx.platformIdentity.findMany({ where: { userId, ...(opts.platform ? { platform: opts.platform } : {}) } });
-  identities.sort((a, b) => PREFERENCE.indexOf(a.platform) - PREFERENCE.indexOf(b.platform));
-  const identity = identities[0];
+  const identity = opts.replyTo ?? (await preferredIdentity(tx, userId, opts.platform));
   const now = opts.now ?? new Date();
   await tx.outboxMessage.create({
     data: {
@@ -49,6 +49,12 @@ export async function enqueue(tx: Tx, userId: number, reply: Reply, opts: Enqueu
       standInForId: opts.standInForId ?? null,
     },
   });
-  if (identity) await rememberCards(tx, identity.platform, userId, [reply]);
+  if (identity && !opts.replyTo) await rememberCards(tx, identity.platform, userId, [reply]);
   return true;
+}
+
+async function preferredIdentity(tx: Tx, userId: number, platform: string | undefined): Promise<{ platform: string; externalId: string } | undefined> {
+  const identities = await tx.platformIdentity.findMany({ where: { userId, ...(platform ? { platform } : {}) } });
+  identities.sort((a, b) => PREFERENCE.indexOf(a.platform) - PREFERENCE.indexOf(b.platform));
+  return identities[0];
 }

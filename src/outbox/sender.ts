@@ -1,4 +1,4 @@
-import type { Reply } from "../conversation/reply.js";
+import type { Reply } from "../messages/reply.js";
 import type { Platform } from "../domain/vocabulary.js";
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import type { Reply } from "../conversation/reply.js";
+import type { Reply } from "../messages/reply.js";
 import type { Clock } from "../infra/clock.js";
 import type { Db } from "../infra/db.js";
 import type { Logger } from "../infra/logger.js";

@@ -5,7 +5,7 @@ import { CONTENT_MAX_BYTES, MAX_PARTS as WECOM_MAX_PARTS, renderCard, renderText
 import { planReplies } from "../../src/channels/wecom/passive.js";
 import { loadSettings } from "../../src/config/settings.js";
 import { createCore } from "../../src/conversation/create-core.js";
-import type { MarkdownReply, Reply, TextReply } from "../../src/conversation/reply.js";
+import type { MarkdownReply, Reply, TextReply } from "../../src/messages/reply.js";
 import { fromBeijingDate } from "../../src/domain/calendar.js";
 import { computeNegativeLists, storeNegativeLists } from "../../src/domain/negative-list.js";
 import { loadRules } from "../../src/domain/rules.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { planReplies } from "../../src/channels/wecom/passive.js";
 import { CONTENT_MAX_BYTES, MAX_PARTS, renderTextual, splitForWecom } from "../../src/channels/wecom/render.js";
 import { DEFAULT_MORE } from "../../src/channels/split.js";
-import type { MarkdownReply, TextReply } from "../../src/conversation/reply.js";
+import type { MarkdownReply, TextReply } from "../../src/messages/reply.js";
 
 const bytes = (s: string) => Buffer.byteLength(s, "utf8");
 const lines = (n: number) => Array.from({ length: n }, (_, i) => `· 测试单位${String(i + 1).padStart(3, "0")}：已下达 12 项，正常推进 9 项，逾期 2 项，已完成 1 项`);

@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import { agencyPage } from "../../src/board/agency-page.js";
 import { agencyBoard } from "../../src/board/data.js";
 import { loadRules } from "../../src/domain/rules.js";
-import type { CardReply, FileReply } from "../../src/conversation/reply.js";
+import type { CardReply, FileReply } from "../../src/messages/reply.js";
 import { DEMO_NOW, demoProvince } from "../helpers/province.js";
 
 /**

@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agencyBoard } from "../../src/board/data.js";
 import { createCore } from "../../src/conversation/create-core.js";
-import type { CardReply, FileReply, MarkdownReply } from "../../src/conversation/reply.js";
+import type { CardReply, FileReply, MarkdownReply } from "../../src/messages/reply.js";
 import { loadRules } from "../../src/domain/rules.js";
 import { FixedClock } from "../../src/infra/clock.js";
 import type { Db } from "../../src/infra/db.js";

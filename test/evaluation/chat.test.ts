@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSettings } from "../../src/config/settings.js";
 import { createCore } from "../../src/conversation/create-core.js";
-import type { FileReply } from "../../src/conversation/reply.js";
+import type { FileReply } from "../../src/messages/reply.js";
 import { FixedClock } from "../../src/infra/clock.js";
 import type { Db } from "../../src/infra/db.js";
 import { createLogger } from "../../src/infra/logger.js";

@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FileReply } from "../../src/conversation/reply.js";
+import type { FileReply } from "../../src/messages/reply.js";
 import { provinceStats } from "../../src/domain/statistics.js";
 import { demoProvince } from "../helpers/province.js";
 

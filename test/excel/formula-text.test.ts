@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Reply } from "../../src/conversation/reply.js";
+import type { Reply } from "../../src/messages/reply.js";
 import { demoProvince } from "../helpers/province.js";
 
 /**

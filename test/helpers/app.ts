@@ -1,7 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createApp, type App } from "../../src/app.js";
-import { OutboxWorker } from "../../src/outbox/worker.js";
+import { createBot, type Bot } from "../../src/bot.js";
 import { loadSettings, type Settings } from "../../src/config/settings.js";
 import { FixedClock } from "../../src/infra/clock.js";
 import type { Db } from "../../src/infra/db.js";
@@ -12,7 +11,7 @@ export interface TestApp {
   url: string;
   db: Db;
   dbUrl: string;
-  app: App;
+  app: Bot;
   clock: FixedClock;
   settings: Settings;
   close(): Promise<void>;
@@ -27,10 +26,8 @@ export async function startTestApp(opts: { env?: Record<string, string>; now?: D
   const settings = loadSettings({ NODE_ENV: "test", DATABASE_URL: dbUrl, LOG_LEVEL: "silent", SCHEDULER_ENABLED: "false", ...opts.env });
   const clock = new FixedClock(opts.now ?? new Date("2026-05-20T02:00:00Z"));
   const log = opts.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
-  const app = createApp({ settings, db, clock, log });
   // As in production, replies that cannot go inline leave through the outbox, sent at once.
-  const worker = new OutboxWorker({ db, senders: app.channels.senders, clock, log });
-  app.replies.onFlush(() => worker.drainOnce());
+  const app = createBot(settings, { db, clock, log });
   const server: Server = createServer(app.koa.callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -42,8 +39,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; now?: D
     clock,
     settings,
     async close() {
-      await app.channels.drain();
-      await worker.idle();
+      await app.drain();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.$disconnect();

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ConversationCore } from "../../src/conversation/core.js";
-import type { Reply } from "../../src/conversation/reply.js";
+import type { Reply } from "../../src/messages/reply.js";
 import type { Clock } from "../../src/infra/clock.js";
 import { renderReply } from "../../src/channels/console/render.js";
 

@@ -1,4 +1,4 @@
-import { createCore } from "../../src/conversation/create-core.js";
+import { createBot } from "../../src/bot.js";
 import { loadSettings } from "../../src/config/settings.js";
 import { seedDemoProvince } from "../../src/demo/seed.js";
 import { FixedClock } from "../../src/infra/clock.js";
@@ -15,6 +15,6 @@ export async function demoProvince(name: string, env: Record<string, string> = {
   const clock = new FixedClock(DEMO_NOW);
   await seedDemoProvince(db, { now: clock.now() });
   const settings = loadSettings({ NODE_ENV: "test", DATABASE_URL: url, LOG_LEVEL: "silent", ...env });
-  const core = createCore({ settings, db, clock, log: createLogger("silent") });
+  const { core } = createBot(settings, { db, clock, log: createLogger("silent") });
   return { db, clock, core, chat: chatWith(core, clock) };
 }

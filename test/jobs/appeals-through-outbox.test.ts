@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCore } from "../../src/conversation/create-core.js";
-import type { CardReply, Reply } from "../../src/conversation/reply.js";
+import type { CardReply, Reply } from "../../src/messages/reply.js";
 import { FixedClock } from "../../src/infra/clock.js";
 import type { Db } from "../../src/infra/db.js";
 import { createLogger } from "../../src/infra/logger.js";

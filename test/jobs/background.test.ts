@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FixedClock } from "../../src/infra/clock.js";
 import type { Db } from "../../src/infra/db.js";
 import { createLogger } from "../../src/infra/logger.js";
-import { startBackground } from "../../src/jobs/background.js";
+import { createBot } from "../../src/bot.js";
 import { enqueue } from "../../src/outbox/enqueue.js";
 import { freshDb } from "../helpers/db.js";
 import { RecordingSender } from "../outbox/recording-sender.js";
@@ -31,7 +31,7 @@ describe("the background (npm start)", () => {
   it("runs the scheduled jobs and the outbox worker on their cron timers, and stops them", async () => {
     const sender = new RecordingSender("console", clock);
     const settings = testSettings(url, { SCHEDULER_ENABLED: "true", CRON_REMINDERS: "* * * * * *", CRON_NEGATIVE_LIST: "0 9 5 1,4,7,10 *", CRON_OUTBOX: "* * * * * *" });
-    const bg = startBackground({ settings, db, clock, log: createLogger("silent"), senders: [sender] });
+    const bg = createBot(settings, { db, clock, log: createLogger("silent"), senders: [sender] }).startBackground();
     try {
       const zhao = await db.user.findUniqueOrThrow({ where: { account: "zhao" } });
       await db.$transaction((tx) => enqueue(tx, zhao.id, { kind: "text", text: "后台发送" }, { key: "bg:1", now: clock.now() }));
@@ -46,7 +46,7 @@ describe("the background (npm start)", () => {
   it("keeps delivering with the scheduled jobs switched off", async () => {
     const sender = new RecordingSender("console", clock);
     const runsBefore = await db.jobRun.count();
-    const bg = startBackground({ settings: testSettings(url, { CRON_REMINDERS: "* * * * * *", CRON_OUTBOX: "* * * * * *" }), db, clock, log: createLogger("silent"), senders: [sender] });
+    const bg = createBot(testSettings(url, { CRON_REMINDERS: "* * * * * *", CRON_OUTBOX: "* * * * * *" }), { db, clock, log: createLogger("silent"), senders: [sender] }).startBackground();
     try {
       const zhao = await db.user.findUniqueOrThrow({ where: { account: "zhao" } });
       await db.$transaction((tx) => enqueue(tx, zhao.id, { kind: "text", text: "仍然发送" }, { key: "bg:2", now: clock.now() }));

@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CardReply, FileReply } from "../../src/conversation/reply.js";
+import type { CardReply, FileReply } from "../../src/messages/reply.js";
 import { createJobDeps, type JobDeps } from "../../src/jobs/deps.js";
 import { runNamedJob } from "../../src/jobs/definitions.js";
 import { createLogger } from "../../src/infra/logger.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CardReply, MarkdownReply, TextReply } from "../../src/conversation/reply.js";
+import type { CardReply, MarkdownReply, TextReply } from "../../src/messages/reply.js";
 import { loadRules } from "../../src/domain/rules.js";
 import { FixedClock } from "../../src/infra/clock.js";
 import type { Db } from "../../src/infra/db.js";

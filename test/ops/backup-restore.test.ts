@@ -10,7 +10,7 @@ import { FixedClock } from "../../src/infra/clock.js";
 import { createDb, type Db } from "../../src/infra/db.js";
 import { createLogger } from "../../src/infra/logger.js";
 import { migrate } from "../../src/infra/migrate.js";
-import { pruneBackups, runDailyBackup } from "../../src/ops/scheduled-backup.js";
+import { pruneBackups, runDailyBackup } from "../../src/jobs/scheduled-backup.js";
 import { startProcess, type ServerProcess } from "../helpers/server-process.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { Reply } from "../../src/conversation/reply.js";
+import type { Reply } from "../../src/messages/reply.js";
 import { systemClock } from "../../src/infra/clock.js";
 import { createDb } from "../../src/infra/db.js";
 import { createLogger } from "../../src/infra/logger.js";

@@ -1,4 +1,4 @@
-import type { Reply } from "../../src/conversation/reply.js";
+import type { Reply } from "../../src/messages/reply.js";
 import type { Platform } from "../../src/domain/vocabulary.js";
 import type { Clock } from "../../src/infra/clock.js";
 import type { ChannelSender, SendMeta, SendResult } from "../../src/outbox/sender.js";

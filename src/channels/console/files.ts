@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { FileReply } from "../../conversation/reply.js";
+import type { FileReply } from "../../messages/reply.js";
 
 /**
  * The console has no chat window to drop a file into: a file reply (导出 …) is written under the

@@ -1,4 +1,4 @@
-import type { Reply } from "../../conversation/reply.js";
+import type { Reply } from "../../messages/reply.js";
 
 /**
  * Renders the reply model as terminal text. Cards become numbered actions the user can trigger by

@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline";
 import type { InboundEvent } from "../../conversation/event.js";
-import type { Reply } from "../../conversation/reply.js";
+import type { Reply } from "../../messages/reply.js";
 import type { Clock } from "../../infra/clock.js";
 import { ConsoleSession } from "./session.js";
 

@@ -1,4 +1,4 @@
-import type { Reply } from "../../conversation/reply.js";
+import type { Reply } from "../../messages/reply.js";
 import type { ChannelSender, SendMeta, SendResult } from "../../outbox/sender.js";
 import { saveFileReply, savedFileText } from "./files.js";
 import { renderReply } from "./render.js";

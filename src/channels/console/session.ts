@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { InboundEvent } from "../../conversation/event.js";
-import type { Card, Reply } from "../../conversation/reply.js";
+import type { Card, Reply } from "../../messages/reply.js";
 import type { Clock } from "../../infra/clock.js";
 import { saveFileReply, savedFileText } from "./files.js";
 import { renderReply } from "./render.js";

@@ -1,5 +1,5 @@
 import type { InboundEvent } from "../../conversation/event.js";
-import type { CardUpdateReply, Reply } from "../../conversation/reply.js";
+import type { CardUpdateReply, Reply } from "../../messages/reply.js";
 import { submittedParams } from "./render.js";
 
 /**

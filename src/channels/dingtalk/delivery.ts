@@ -1,27 +1,26 @@
-import { text, type Reply } from "../../conversation/reply.js";
+import { text, type Reply } from "../../messages/reply.js";
 import type { Clock } from "../../infra/clock.js";
 import type { Logger } from "../../infra/logger.js";
+import type { KeyedReply, ReplyDeliverer } from "../../outbox/replies.js";
 import type { DingtalkApi } from "./api.js";
 import { DingtalkApiError } from "./errors.js";
 import type { MessageOrigin } from "./normalize.js";
 import { splitForDingtalk, toWebhookMessage } from "./render.js";
-import type { DingtalkSender } from "./sender.js";
 
 /**
- * The one place that decides where an answer goes. Text and markdown use the message's
+ * Where a DingTalk answer goes. Text and markdown use the message's
  * sessionWebhook while it is valid (no token, lands in the chat the user wrote in); in a group only
  * short plain text does (fitForGroup).
  * Everything else — cards (a sessionWebhook cannot carry interactive cards), files, card updates,
  * and text once the webhook has expired — goes through the active API to the user's 1:1 chat with
- * the robot, so nothing personal is posted to a group.
+ * the robot, so nothing personal is posted to a group, by the reply route (src/outbox/replies.ts).
  */
 export interface DeliveryDeps {
   api: DingtalkApi;
-  sender: DingtalkSender;
   clock: Clock;
   log: Logger;
-  /** Durable path (the outbox); without it API replies are sent once, directly, and failures logged. */
-  enqueue?: (staffId: string, reply: Reply, idempotencyKey: string) => Promise<void>;
+  /** The reply route for what the API carries (src/outbox/replies.ts). */
+  deliver: ReplyDeliverer;
 }
 
 /** Never post to a webhook about to expire: the request could arrive after it died. */
@@ -40,23 +39,33 @@ export function fitForGroup(reply: Reply): boolean {
 
 export async function deliverToOrigin(origin: MessageOrigin, replies: Reply[], deps: DeliveryDeps): Promise<void> {
   let sentPrivately = false;
+  // API replies wait here until a webhook post needs to come after them, so the chat keeps the
+  // core's order and the route resolves the account once for a run of them.
+  const viaApi: KeyedReply[] = [];
+  const flush = async () => {
+    if (viaApi.length > 0 && origin.staffId) await deps.deliver(origin.staffId, viaApi.splice(0));
+  };
   const parts = replies.flatMap<Reply>((r) => (r.kind === "text" || r.kind === "markdown" ? splitForDingtalk(r) : [r]));
   for (const [i, reply] of parts.entries()) {
     const webhookOk = origin.isGroup ? fitForGroup(reply) : reply.kind === "text" || reply.kind === "markdown";
-    if (webhookOk && (reply.kind === "text" || reply.kind === "markdown") && (await viaWebhook(origin, reply, deps))) continue;
+    if (webhookOk && (reply.kind === "text" || reply.kind === "markdown")) {
+      await flush();
+      if (await viaWebhook(origin, reply, deps)) continue;
+    }
     if (!origin.staffId) {
       deps.log.warn({ msg: "dingtalk reply dropped: no webhook and no staffId", eventKey: origin.eventKey, reply: reply.kind });
       continue;
     }
     if (origin.isGroup && reply.kind !== "card-update") sentPrivately = true;
-    await viaApi(origin.staffId, reply, `${origin.staffId}:${origin.eventKey}:${i}`, deps);
+    viaApi.push({ reply, key: `${origin.staffId}:${origin.eventKey}:${i}` });
   }
+  await flush();
   if (sentPrivately) await viaWebhook(origin, text(NOTE_SENT_PRIVATELY), deps);
 }
 
 /** Card callbacks have no webhook: every reply goes to the clicker's 1:1 chat. */
 export async function deliverToUser(staffId: string, replies: Reply[], keyPrefix: string, deps: DeliveryDeps): Promise<void> {
-  for (const [i, reply] of replies.entries()) await viaApi(staffId, reply, `${keyPrefix}:${i}`, deps);
+  if (replies.length > 0) await deps.deliver(staffId, replies.map((reply, i) => ({ reply, key: `${keyPrefix}:${i}` })));
 }
 
 async function viaWebhook(origin: MessageOrigin, reply: Reply & { kind: "text" | "markdown" }, deps: DeliveryDeps): Promise<boolean> {
@@ -70,10 +79,4 @@ async function viaWebhook(origin: MessageOrigin, reply: Reply & { kind: "text" |
     deps.log.warn({ msg: "dingtalk sessionWebhook failed, using the API", eventKey: origin.eventKey, ...detail });
     return false;
   }
-}
-
-async function viaApi(staffId: string, reply: Reply, key: string, deps: DeliveryDeps): Promise<void> {
-  if (deps.enqueue) return deps.enqueue(staffId, reply, key);
-  const result = await deps.sender.send(staffId, reply, { idempotencyKey: key });
-  if (!result.ok) deps.log.error({ msg: "dingtalk reply not delivered", key, kind: result.kind, code: result.code });
 }

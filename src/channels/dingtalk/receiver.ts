@@ -1,20 +1,17 @@
 import { Router } from "@koa/router";
-import type { AxiosInstance } from "axios";
 import type { Context } from "koa";
 import type { Settings } from "../../config/settings.js";
 import type { InboundEvent } from "../../conversation/event.js";
-import { text, type Reply } from "../../conversation/reply.js";
+import { text, type Reply } from "../../messages/reply.js";
 import type { Clock } from "../../infra/clock.js";
 import type { Logger } from "../../infra/logger.js";
 import type { DingtalkApi } from "./api.js";
 import { BackgroundTasks } from "./background.js";
 import { answerCard, CARD_DEADLINE_MS } from "./card-callback.js";
-import { createDingtalkChannel } from "./channel.js";
 import { deliverToOrigin, deliverToUser, type DeliveryDeps } from "./delivery.js";
 import { cardEvent, decideMessage } from "./normalize.js";
 import { cardCallbackContentSchema, cardCallbackSchema, robotMessageSchema } from "./payloads.js";
 import { BodyError, CALLBACK_BODY_LIMIT, readJsonBody } from "./read-json.js";
-import { DingtalkSender, type DingtalkCardOptions } from "./sender.js";
 import { verifyCardSignature, verifyRobotSignature, type SignatureCheck } from "./signature.js";
 import { memorySignatureLedger, type SignatureLedger } from "./replay-guard.js";
 
@@ -23,15 +20,12 @@ export interface DingtalkReceiverDeps {
   clock: Clock;
   log: Logger;
   handle: (ev: InboundEvent) => Promise<Reply[]>;
-  http?: AxiosInstance;
-  /** Share one API client (one token cache) and sender with the outbox; built from settings if absent. */
-  api?: DingtalkApi;
-  sender?: DingtalkSender;
-  cards?: DingtalkCardOptions;
+  /** The API client the outbox's sender uses too (one token cache), for session webhooks. */
+  api: DingtalkApi;
   /** apiSecret registered for card callbacks (POST /v1.0/card/callbacks/register); default the app secret. */
   cardApiSecret?: string;
-  /** Durable delivery for API replies (the outbox); without it they are sent directly once. */
-  enqueue?: DeliveryDeps["enqueue"];
+  /** The reply route for replies the API carries (src/outbox/replies.ts), from the composition root. */
+  deliver: DeliveryDeps["deliver"];
   /** Post-answer delivery work; pass one to drain it on shutdown or in tests. */
   tasks?: BackgroundTasks;
   cardDeadlineMs?: number;
@@ -50,11 +44,9 @@ export function createDingtalkRoutes(deps: DingtalkReceiverDeps): Router {
   const { settings, clock, handle } = deps;
   const log = deps.log.child({ channel: "dingtalk" });
   const appSecret = required(settings.DINGTALK_APP_SECRET, "DINGTALK_APP_SECRET");
-  const built = deps.api ? undefined : createDingtalkChannel(settings, { clock, log: deps.log, http: deps.http, cards: deps.cards });
-  const api = deps.api ?? built!.api;
-  const sender = deps.sender ?? built?.sender ?? new DingtalkSender(api, log, deps.cards);
+  const { api } = deps;
   const tasks = deps.tasks ?? new BackgroundTasks(log);
-  const delivery: DeliveryDeps = { api, sender, clock, log, enqueue: deps.enqueue };
+  const delivery: DeliveryDeps = { api, clock, log, deliver: deps.deliver };
   const limit = deps.bodyLimitBytes ?? CALLBACK_BODY_LIMIT;
   const cardSecret = deps.cardApiSecret ?? appSecret;
   const signatures = deps.signatures ?? memorySignatureLedger();

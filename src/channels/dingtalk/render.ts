@@ -1,4 +1,4 @@
-import type { Card, MarkdownReply, TextReply } from "../../conversation/reply.js";
+import type { Card, MarkdownReply, TextReply } from "../../messages/reply.js";
 import { splitReply, type SplitLimit } from "../split.js";
 import type { RobotMessage } from "./api.js";
 

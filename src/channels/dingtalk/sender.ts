@@ -1,4 +1,4 @@
-import type { Reply } from "../../conversation/reply.js";
+import type { Reply } from "../../messages/reply.js";
 import type { Logger } from "../../infra/logger.js";
 import type { ChannelSender, SendMeta, SendResult } from "../../outbox/sender.js";
 import type { DingtalkApi, RobotMessage } from "./api.js";

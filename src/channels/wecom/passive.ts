@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import type { Reply } from "../../conversation/reply.js";
+import type { Reply } from "../../messages/reply.js";
 import type { WecomCipher } from "./crypto.js";
 import { CONTENT_MAX_BYTES, markdownToPlain, splitForWecom, truncateBytes } from "./render.js";
 import { buildEncryptedReply, buildTextReply, buildUpdateButtonReply } from "./xml.js";

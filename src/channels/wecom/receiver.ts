@@ -2,27 +2,28 @@ import Router from "@koa/router";
 import type { Context } from "koa";
 import type { Settings } from "../../config/settings.js";
 import type { InboundEvent } from "../../conversation/event.js";
-import type { Reply } from "../../conversation/reply.js";
+import type { Reply } from "../../messages/reply.js";
 import type { Clock } from "../../infra/clock.js";
 import type { Logger } from "../../infra/logger.js";
 import { CallbackRejected, MAX_TIMESTAMP_SKEW_MS, openCallback, openEchostr } from "./callback-guard.js";
-import { createWecomSender, wecomCredentials } from "./create-sender.js";
+import { wecomCredentials } from "./create-sender.js";
 import { WecomCipher } from "./crypto.js";
 import { normalise } from "./inbound.js";
 import { planReplies, sealPassive, type PassiveReply } from "./passive.js";
-import { sendReplies, type WecomSender } from "./sender.js";
+import type { WecomSender } from "./sender.js";
 import { parseMessage, WecomXmlError } from "./xml.js";
 import { StorageUnavailable } from "../../infra/db-errors.js";
 import { retryUntilStored } from "../retry-stored.js";
+import type { ReplyDeliverer } from "../../outbox/replies.js";
 
 /**
  * The WeCom self-built app callback (docs 90238, 90930): GET verifies the URL, POST carries encrypted
  * messages and events. Transport only — verify, decrypt, normalise, hand one InboundEvent to `handle`,
  * and answer inside WeCom's 5-second window (it retries otherwise, 3 attempts in all).
  *
- * Reply routing is decided here, in one place: when `handle` finishes within the budget, the first
- * text (or the clicked card's update) rides on the HTTP answer as an encrypted passive reply; all
- * other replies, and all of them when the budget runs out, go through the active API afterwards.
+ * When `handle` finishes within the budget, the first text (or the clicked card's update) rides on
+ * the HTTP answer as an encrypted passive reply; all other replies, and all of them when the budget
+ * runs out, go to the reply route (src/outbox/replies.ts) afterwards.
  */
 export const WECOM_CALLBACK_PATH = "/wecom/callback";
 /** Leaves ~1 s of WeCom's 5 s for encryption and the network. */
@@ -36,13 +37,10 @@ export interface WecomRoutesDeps {
   clock: Clock;
   log: Logger;
   handle: (ev: InboundEvent) => Promise<Reply[]>;
-  /** Share one sender with the outbox so both use one token cache and one response-code store. */
-  sender?: WecomSender;
-  /**
-   * Delivers the replies that cannot ride on the HTTP answer. Default: the active API right away via
-   * `sendReplies` (failures are logged). Pass a function that enqueues into the outbox for retries.
-   */
-  deliver?: (userid: string, replies: Reply[], ev: InboundEvent) => Promise<void>;
+  /** The outbox's sender too, so both use one token cache and one response-code store. */
+  sender: WecomSender;
+  /** The reply route for replies that cannot ride on the HTTP answer, from the composition root. */
+  deliver: ReplyDeliverer;
   passiveBudgetMs?: number;
   maxSkewMs?: number;
   /** Answer a card click's card-update as passive update_button (doc 90241); false: via the API. */
@@ -53,19 +51,13 @@ export function createWecomRoutes(deps: WecomRoutesDeps): Router {
   const creds = wecomCredentials(deps.settings);
   const log = deps.log.child({ channel: "wecom" });
   const cipher = new WecomCipher(creds.token, creds.encodingAesKey, creds.corpId);
-  const sender = deps.sender ?? createWecomSender(deps);
+  const { sender } = deps;
   const budgetMs = deps.passiveBudgetMs ?? PASSIVE_BUDGET_MS;
   const maxSkewMs = deps.maxSkewMs ?? MAX_TIMESTAMP_SKEW_MS;
-  const deliver =
-    deps.deliver ??
-    (async (userid: string, replies: Reply[], ev: InboundEvent) => {
-      await sendReplies(sender, userid, replies, `wecom-reply:${userid}:${ev.eventKey}`, log);
-    });
 
   // The core answers a re-sent delivery with the replies it stored the first time; the passive part may
-  // be answered again (WeCom never got the first answer), but API sends must not repeat. In memory:
-  // pass `deliver` with the outbox (idempotency key per event and reply) for a guarantee across
-  // restarts and instances.
+  // be answered again (WeCom never got the first answer), but API sends must not repeat. In memory;
+  // the outbox's idempotency key per event and reply guards across restarts and instances.
   const delivered = new RecentKeys(5_000);
 
   const router = new Router();
@@ -104,7 +96,8 @@ export function createWecomRoutes(deps: WecomRoutesDeps): Router {
       const userid = ev.senderId;
       const background = (replies: Reply[]) => {
         if (replies.length === 0 || !delivered.add(`${userid}\n${ev.eventKey}`)) return;
-        deliver(userid, replies, ev).catch((err: unknown) => evLog.error({ err: errInfo(err) }, "wecom background delivery failed"));
+        const keyed = replies.map((reply, i) => ({ reply, key: `wecom-reply:${userid}:${ev.eventKey}:${i}` }));
+        deps.deliver(userid, keyed).catch((err: unknown) => evLog.error({ err: errInfo(err) }, "wecom background delivery failed"));
       };
 
       const work = Promise.resolve().then(() => deps.handle(ev));

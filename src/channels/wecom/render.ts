@@ -1,4 +1,4 @@
-import type { Card, CardSelect, MarkdownReply, Reply, TextReply } from "../../conversation/reply.js";
+import type { Card, CardSelect, MarkdownReply, Reply, TextReply } from "../../messages/reply.js";
 import { splitReply, type SplitLimit } from "../split.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { Reply } from "../../conversation/reply.js";
+import type { Reply } from "../../messages/reply.js";
 import type { Logger } from "../../infra/logger.js";
 import type { ChannelSender, SendFailure, SendMeta, SendResult } from "../../outbox/sender.js";
 import { configHint, TOKEN_ERRCODES, WecomApiError, WecomHttpError, type WecomApiClient } from "./api.js";
@@ -111,18 +111,4 @@ export function classify(err: unknown): SendFailure {
   }
   if (err instanceof WecomRenderError) return { ok: false, kind: "permanent", code: "render", message: err.message };
   return { ok: false, kind: "retryable", message: err instanceof Error ? err.message : String(err) };
-}
-
-/**
- * Sends replies one after another (order matters in a chat), continuing past failures and logging
- * them. Used for replies that a passive reply could not carry.
- */
-export async function sendReplies(sender: ChannelSender, userid: string, replies: Reply[], keyPrefix: string, log: Logger): Promise<SendResult[]> {
-  const results: SendResult[] = [];
-  for (const [i, reply] of replies.entries()) {
-    const result = await sender.send(userid, reply, { idempotencyKey: `${keyPrefix}:${i}` });
-    if (!result.ok) log.error({ userid, kind: reply.kind, failure: result.kind, code: result.code }, "wecom reply not delivered");
-    results.push(result);
-  }
-  return results;
 }

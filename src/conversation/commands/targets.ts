@@ -1,12 +1,12 @@
 import { currentCycle } from "../../domain/cycles.js";
 import { beijingDate } from "../../domain/calendar.js";
-import { getVisibleTarget, listTargetsFor } from "../../domain/targets.js";
+import { getVisibleTarget, listTargetsFor, reachedLateText, stateText } from "../../domain/targets.js";
 import { listReports } from "../../domain/ledger.js";
 import { latestVerifications } from "../../domain/verification.js";
 import { VERIFICATION_METHOD_LABEL, type VerificationMethod } from "../../domain/vocabulary.js";
 import { InputError } from "../../domain/errors.js";
 import { ALL_ROLES, type Command } from "../command.js";
-import { dateText, kindLabel, reachedLateText, stateText, statusLabel } from "../format.js";
+import { dateText, kindLabel, statusLabel } from "../format.js";
 import { reportCard } from "../report-card.js";
 import { careRules } from "../care-rules.js";
 import { LIGHT_EMOJI, LIGHT_LEGEND, milestoneLight, targetLight } from "../../domain/warnings.js";

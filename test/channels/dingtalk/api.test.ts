@@ -4,7 +4,7 @@ import { DingtalkApi } from "../../../src/channels/dingtalk/api.js";
 import { createDingtalkChannel } from "../../../src/channels/dingtalk/channel.js";
 import { DingtalkSender } from "../../../src/channels/dingtalk/sender.js";
 import { REFRESH_MARGIN_MS } from "../../../src/channels/dingtalk/access-token.js";
-import type { Card, Reply } from "../../../src/conversation/reply.js";
+import type { Card, Reply } from "../../../src/messages/reply.js";
 import { FixedClock } from "../../../src/infra/clock.js";
 import { startDingtalkSimulator, type DingtalkSimulator } from "../../../simulators/dingtalk/server.js";
 import { capturedLogger, settingsFor } from "./harness.js";

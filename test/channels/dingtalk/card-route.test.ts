@@ -2,7 +2,7 @@ import axios from "axios";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDingtalkChannel } from "../../../src/channels/dingtalk/channel.js";
 import type { InboundEvent } from "../../../src/conversation/event.js";
-import type { Card, Reply } from "../../../src/conversation/reply.js";
+import type { Card, Reply } from "../../../src/messages/reply.js";
 import { FixedClock } from "../../../src/infra/clock.js";
 import { startDingtalkSimulator, type DingtalkSimulator } from "../../../simulators/dingtalk/server.js";
 import { capturedLogger, recordingHandle, settingsFor, startBot, type TestBot } from "./harness.js";

@@ -5,9 +5,12 @@ import Koa from "koa";
 import { createLogger, type Logger } from "../../../src/infra/logger.js";
 import { loadSettings, type Settings } from "../../../src/config/settings.js";
 import type { InboundEvent } from "../../../src/conversation/event.js";
-import type { Reply } from "../../../src/conversation/reply.js";
+import type { Reply } from "../../../src/messages/reply.js";
 import { BackgroundTasks } from "../../../src/channels/dingtalk/background.js";
 import { createDingtalkRoutes, type DingtalkReceiverDeps } from "../../../src/channels/dingtalk/receiver.js";
+import { createDingtalkChannel } from "../../../src/channels/dingtalk/channel.js";
+import type { DingtalkCardOptions } from "../../../src/channels/dingtalk/sender.js";
+import { directDelivery } from "../../../src/outbox/replies.js";
 import type { DingtalkSimulator } from "../../../simulators/dingtalk/server.js";
 
 /** Test helpers for the DingTalk channel: settings aimed at a simulator, a captured log, a bot. */
@@ -58,12 +61,21 @@ export interface TestBot {
   close(): Promise<void>;
 }
 
-/** Mounts the DingTalk routes in a bare Koa app on 127.0.0.1:0 and points the simulator at it. */
-export async function startBot(sim: DingtalkSimulator, deps: Omit<DingtalkReceiverDeps, "tasks">): Promise<TestBot> {
+/**
+ * Mounts the DingTalk routes in a bare Koa app on 127.0.0.1:0 and points the simulator at it. Without
+ * a database, replies the API carries are sent directly, once, as the reply route does for an
+ * account bound to nobody.
+ */
+export async function startBot(
+  sim: DingtalkSimulator,
+  deps: Omit<DingtalkReceiverDeps, "tasks" | "api" | "deliver"> & { cards?: DingtalkCardOptions },
+): Promise<TestBot> {
   const tasks = new BackgroundTasks(deps.log);
+  const { api, sender } = createDingtalkChannel(deps.settings, { clock: deps.clock, log: deps.log, cards: deps.cards });
+  const deliver = directDelivery(sender, deps.log);
   const app = new Koa();
   app.silent = true;
-  app.use(createDingtalkRoutes({ ...deps, tasks }).routes());
+  app.use(createDingtalkRoutes({ ...deps, api, deliver, tasks }).routes());
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { NOTE_SENT_PRIVATELY } from "../../../src/channels/dingtalk/delivery.js";
 import { HINT_TEXT_ONLY } from "../../../src/channels/dingtalk/normalize.js";
 import type { InboundEvent } from "../../../src/conversation/event.js";
-import type { Reply } from "../../../src/conversation/reply.js";
+import type { Reply } from "../../../src/messages/reply.js";
 import { FixedClock } from "../../../src/infra/clock.js";
 import { startDingtalkSimulator, type DingtalkSimulator } from "../../../simulators/dingtalk/server.js";
 import { signRobotMessage } from "../../../simulators/dingtalk/sign.js";

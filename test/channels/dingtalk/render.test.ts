@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cardAsMarkdown, cardParamMap, fileMessage, MSG_PARAM_MAX_BYTES, splitForDingtalk, toRobotMessage, toWebhookMessage } from "../../../src/channels/dingtalk/render.js";
-import type { Card } from "../../../src/conversation/reply.js";
+import type { Card } from "../../../src/messages/reply.js";
 
 const card: Card = {
   key: "appeal-1",

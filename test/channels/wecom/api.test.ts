@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WecomApiClient, WecomApiError } from "../../../src/channels/wecom/api.js";
 import { MemoryResponseCodes } from "../../../src/channels/wecom/response-codes.js";
 import { WecomSender } from "../../../src/channels/wecom/sender.js";
-import type { Card } from "../../../src/conversation/reply.js";
+import type { Card } from "../../../src/messages/reply.js";
 import { FixedClock } from "../../../src/infra/clock.js";
 import { createLogger } from "../../../src/infra/logger.js";
 import { startWecomSimulator, type WecomSimulator } from "../../../simulators/wecom/server.js";

@@ -4,9 +4,11 @@ import { decrypt as wxDecrypt, getSignature } from "@wecom/crypto";
 import Koa from "koa";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createWecomRoutes, TEXT_FAILED, TEXT_UNSUPPORTED } from "../../../src/channels/wecom/receiver.js";
+import { createWecomSender } from "../../../src/channels/wecom/create-sender.js";
+import { directDelivery } from "../../../src/outbox/replies.js";
 import { loadSettings } from "../../../src/config/settings.js";
 import type { InboundEvent } from "../../../src/conversation/event.js";
-import type { Card, Reply } from "../../../src/conversation/reply.js";
+import type { Card, Reply } from "../../../src/messages/reply.js";
 import { FixedClock } from "../../../src/infra/clock.js";
 import { createLogger } from "../../../src/infra/logger.js";
 import { startWecomSimulator, type WecomSimulator } from "../../../simulators/wecom/server.js";
@@ -34,10 +36,15 @@ async function start(opts: { passiveBudgetMs?: number } = {}): Promise<void> {
   clock = new FixedClock(new Date("2026-05-20T02:00:00Z"));
   sim = await startWecomSimulator({ now: () => clock.now().getTime(), callbackTimeoutMs: 2000 });
   const settings = loadSettings({ NODE_ENV: "test", ...sim.env() });
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
+  // No database here: replies the API carries are sent directly, as for an account bound to nobody.
+  const sender = createWecomSender({ settings, clock, log });
   const router = createWecomRoutes({
     settings,
     clock,
-    log: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
+    log,
+    sender,
+    deliver: directDelivery(sender, log),
     handle: async (ev) => {
       events.push(ev);
       return respond(ev);

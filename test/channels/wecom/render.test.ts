@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Card } from "../../../src/conversation/reply.js";
+import type { Card } from "../../../src/messages/reply.js";
 import { planReplies } from "../../../src/channels/wecom/passive.js";
 import {
   decodeTaskId,

@@ -11,7 +11,7 @@ export function newCardKey(purpose: string): string {
 export async function rememberCards(tx: Tx, platform: string, userId: number | null, replies: Reply[]): Promise<void> {
   for (const r of replies) {
     if (r.kind !== "card") continue;
-    // A card the core already recorded can pass again on its way out through the outbox.
+    // Recorded once: a card queued again under another key keeps its first record.
     if (await tx.cardInstance.findUnique({ where: { cardKey: r.card.key }, select: { id: true } })) continue;
     await tx.cardInstance.create({
       data: { platform, cardKey: r.card.key, userId, purpose: r.card.key.split("-")[0], context: JSON.stringify(r.card) },

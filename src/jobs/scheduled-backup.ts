@@ -6,8 +6,8 @@ import { beijingDate } from "../domain/calendar.js";
 import type { Clock } from "../infra/clock.js";
 import { isSqliteUrl, sqlitePath, type Db } from "../infra/db.js";
 import type { Logger } from "../infra/logger.js";
-import { runJobOnce, type JobOutcome } from "../jobs/ledger.js";
-import { backupSqlite } from "./sqlite-backup.js";
+import { runJobOnce, type JobOutcome } from "./ledger.js";
+import { backupSqlite } from "../ops/sqlite-backup.js";
 
 /**
  * The daily backup (BACKUP_DIR, CRON_BACKUP, BACKUP_KEEP; off while BACKUP_DIR is empty): one file per
