@@ -3,7 +3,6 @@ import { ConsoleSender } from "../channels/console/sender.js";
 import { createChannels } from "../channels/index.js";
 import { createCore } from "../conversation/create-core.js";
 import type { Reply } from "../conversation/reply.js";
-import { type Quarter, parsePeriod } from "../domain/calendar.js";
 import { FixedClock } from "../infra/clock.js";
 import { createJobDeps, type JobDeps } from "../jobs/deps.js";
 import { JOB_NAMES, type JobName, negativeListJob, reminderJob, rollupJob, runNamedJob } from "../jobs/definitions.js";
@@ -89,8 +88,8 @@ async function preview(deps: JobDeps, job: JobName): Promise<number> {
     console.log("improvements 不支持试运行：请直接运行，或在“台账 <编号>”中查看已记录的检查和改进措施。");
     return 0;
   } else {
-    const p = period ? negativeListJob.parsePeriod(period) : negativeListJob.defaultPeriod(now);
-    messages.push(...(await previewNegativeLists(deps, parsePeriod(p) as Quarter)));
+    const q = period ? negativeListJob.parseQuarter(period) : negativeListJob.defaultQuarter(now);
+    messages.push(...(await previewNegativeLists(deps, q)));
   }
   const existing = new Set(
     (await deps.db.outboxMessage.findMany({ where: { idempotencyKey: { in: messages.map((m) => m.key) } }, select: { idempotencyKey: true } })).map((r) => r.idempotencyKey),

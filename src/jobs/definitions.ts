@@ -22,14 +22,15 @@ export const reminderJob = {
   },
 };
 
+/** Its period is a Quarter from the moment it is read; the ledger key (2026Q1) is written from it. */
 export const negativeListJob = {
   name: "negative-list",
   /** The last quarter that has closed. */
-  defaultPeriod: (now: Date) => periodOf(previousQuarter(quarterOf(beijingDate(now)))),
-  parsePeriod(text: string): string {
+  defaultQuarter: (now: Date): Quarter => previousQuarter(quarterOf(beijingDate(now))),
+  parseQuarter(text: string): Quarter {
     const q = parsePeriod(text);
     if (!q) throw new RangeError(`negative-list period must be a quarter such as 2026Q1, got "${text}"`);
-    return periodOf(q);
+    return q;
   },
 };
 
@@ -58,9 +59,8 @@ export async function runNamedJob(deps: JobDeps, name: JobName, period?: string)
     const day = period ? improvementJob.parsePeriod(period) : improvementJob.defaultPeriod(now);
     return runJobOnce(deps.db, name, day, (ctx) => runImprovements(deps, day, ctx), opts);
   }
-  const p = period ? negativeListJob.parsePeriod(period) : negativeListJob.defaultPeriod(now);
-  const q = parsePeriod(p) as Quarter;
+  const q = period ? negativeListJob.parseQuarter(period) : negativeListJob.defaultQuarter(now);
   // Refused before the ledger: asking too early is an operator's mistake, not a failed run to resume.
   assertQuarterClosed(q, now);
-  return runJobOnce(deps.db, name, p, (ctx) => runNegativeListJob(deps, q, ctx), opts);
+  return runJobOnce(deps.db, name, periodOf(q), (ctx) => runNegativeListJob(deps, q, ctx), opts);
 }
