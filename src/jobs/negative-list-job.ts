@@ -39,7 +39,7 @@ export function assertQuarterClosed(q: Quarter, now: Date): void {
   if (beijingDate(now) <= last) throw new QuarterNotClosedError(`${quarterLabel(q)}尚未结束（截至 ${last}），不能生成负面清单`);
 }
 
-/** The caller has checked that the quarter is closed (assertQuarterClosed), before the job-run ledger. */
+/** The caller has checked that the quarter is closed (assertQuarterClosed), before the JobRun table. */
 export async function runNegativeListJob(deps: JobDeps, q: Quarter, ctx: JobContext<NegativeListCursor>): Promise<NegativeListSummary> {
   const now = deps.clock.now();
   const period = periodOf(q);

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.$disconnect());
 
-describe("the job-run ledger", () => {
+describe("the JobRun table", () => {
   it("runs a period once: the second run for the same period does nothing", async () => {
     let calls = 0;
     const fn = async () => ({ n: ++calls });
