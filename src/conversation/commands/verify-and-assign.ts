@@ -69,9 +69,8 @@ export const assign: Command = {
   example: "指定责任人 FGW-03 赵磊、孙婷",
   roles: ["officer"],
   async run(ctx, input) {
-    const code = input.words[0];
+    const [code, names] = [input.words[0], input.rest(1).split(/[、，,\s]+/).filter(Boolean)];
     if (!code) throw new InputError("请写明目标编号和责任人。");
-    const names = input.rest(1).split(/[、，,\s]+/).filter(Boolean);
     const { target } = await visibleTarget(ctx, code);
     const people = await assignOwners(ctx.tx, ctx.actor, target, names);
     for (const p of people) {
