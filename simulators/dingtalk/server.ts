@@ -218,6 +218,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, state: SimState,
   }
   const fault = state.takeFault(route);
   if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+  if (fault?.until) await fault.until;
   if (fault?.network) {
     record({ status: 0, body: "connection destroyed" });
     req.socket.destroy();

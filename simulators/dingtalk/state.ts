@@ -82,6 +82,8 @@ export interface Fault {
   body?: unknown;
   /** Wait before answering (or before handling, when no status is given). */
   delayMs?: number;
+  /** Hold the request until this settles: a test opens it when it has seen what happens meanwhile. */
+  until?: Promise<unknown>;
   /** Destroy the socket: the client sees a network error. */
   network?: boolean;
   /** How many requests it applies to (default 1). */

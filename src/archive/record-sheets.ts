@@ -3,6 +3,7 @@ import { APPEAL_STATUS_LABEL, VERIFICATION_METHOD_LABEL, type VerificationMethod
 import type { Tx } from "../infra/db.js";
 import { categoryText, managementText, statusText } from "../excel/labels.js";
 import { addReportSheet, excelDay, excelTime, newWorkbook, toBuffer } from "../excel/workbook.js";
+import { COLUMN } from "../excel/columns.js";
 
 /**
  * The year's records that have no export of their own yet, as workbooks for the year-end archive:
@@ -27,16 +28,16 @@ export async function targetsWorkbook(year: number, targets: Awaited<ReturnType<
     "目标",
     `${year}年度绩效目标`,
     [
-      { header: "单位", width: 22 },
-      { header: "目标编号", width: 12 },
-      { header: "目标名称", width: 32 },
-      { header: "类别", width: 24 },
+      COLUMN.agency,
+      COLUMN.targetCode,
+      COLUMN.targetTitleWide,
+      COLUMN.category,
       { header: "管理方式", width: 22 },
       { header: "权重", width: 8, format: "number" },
-      { header: "完成时限", width: 12, format: "day" },
-      { header: "状态", width: 10 },
-      { header: "进度", width: 8, format: "percent" },
-      { header: "责任人", width: 16 },
+      COLUMN.deadline,
+      COLUMN.status,
+      COLUMN.progress,
+      COLUMN.owners,
       { header: "下达时间", width: 12, format: "day" },
       { header: "目标说明", width: 40 },
     ],
@@ -60,7 +61,7 @@ export async function targetsWorkbook(year: number, targets: Awaited<ReturnType<
     "绩效指标",
     `${year}年度绩效指标（§2.9）`,
     [
-      { header: "目标编号", width: 12 },
+      COLUMN.targetCode,
       { header: "指标号", width: 8 },
       { header: "上级指标号", width: 10 },
       { header: "级别", width: 8 },
@@ -80,7 +81,7 @@ export async function targetsWorkbook(year: number, targets: Awaited<ReturnType<
     "季度节点",
     `${year}年度季度节点（§2.21）`,
     [
-      { header: "目标编号", width: 12 },
+      COLUMN.targetCode,
       { header: "季度", width: 8 },
       { header: "截止日期", width: 12, format: "day" },
       { header: "节点要求", width: 36 },
@@ -111,8 +112,8 @@ export async function appealsWorkbook(tx: Tx, year: number, cycleId: number): Pr
     "申诉",
     `${year}年度目标申诉及处理结果（§5.3e）`,
     [
-      { header: "申诉号", width: 8 },
-      { header: "单位", width: 22 },
+      COLUMN.appealNo,
+      COLUMN.agency,
       { header: "申诉对象", width: 12 },
       { header: "涉及目标或条目", width: 26 },
       { header: "申诉人", width: 10 },
@@ -143,7 +144,7 @@ export async function appealsWorkbook(tx: Tx, year: number, cycleId: number): Pr
     "处理记录",
     `${year}年度申诉处理记录`,
     [
-      { header: "申诉号", width: 8 },
+      COLUMN.appealNo,
       { header: "时间", width: 17, format: "time" },
       { header: "办理人", width: 10 },
       { header: "环节", width: 10 },
@@ -167,14 +168,14 @@ export async function verificationsWorkbook(tx: Tx, year: number, cycleId: numbe
     `${year}年度目标核查记录（§2.17）`,
     [
       { header: "核查号", width: 8 },
-      { header: "单位", width: 22 },
-      { header: "目标编号", width: 12 },
-      { header: "季度节点", width: 10 },
+      COLUMN.agency,
+      COLUMN.targetCode,
+      COLUMN.milestone,
       { header: "核查方式", width: 14 },
       { header: "核查结论", width: 10 },
-      { header: "核查情况", width: 40 },
-      { header: "核查人", width: 10 },
-      { header: "核查时间", width: 17, format: "time" },
+      COLUMN.finding,
+      COLUMN.verifier,
+      COLUMN.verifiedAt,
     ],
     rows.map((v) => [
       v.id,
@@ -199,8 +200,8 @@ export async function evaluationInputsWorkbook(tx: Tx, year: number, cycleId: nu
     "考评数据",
     `${year}年度目标考评录入数据（§8，逐次记录，同一项以最后一次为准）`,
     [
-      { header: "记录号", width: 8 },
-      { header: "单位", width: 22 },
+      COLUMN.recordNo,
+      COLUMN.agency,
       { header: "项目", width: 16 },
       { header: "细项", width: 16 },
       { header: "分值", width: 10, format: "number" },

@@ -87,8 +87,8 @@ async function preview(deps: JobDeps, job: JobName): Promise<number> {
     console.log("improvements 不支持试运行：请直接运行，或在“台账 <编号>”中查看已记录的检查和改进措施。");
     return 0;
   } else {
-    const p = period ? negativeListJob.parsePeriod(period) : negativeListJob.defaultPeriod(now);
-    messages.push(...(await previewNegativeLists(deps, parsePeriod(p) as Quarter)));
+    const q = period ? negativeListJob.parseQuarter(period) : negativeListJob.defaultQuarter(now);
+    messages.push(...(await previewNegativeLists(deps, q)));
   }
   const existing = new Set(
     (await deps.db.outboxMessage.findMany({ where: { idempotencyKey: { in: messages.map((m) => m.key) } }, select: { idempotencyKey: true } })).map((r) => r.idempotencyKey),

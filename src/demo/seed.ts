@@ -5,7 +5,7 @@ import { recordProgress } from "../domain/ledger.js";
 import { computeNegativeLists, storeNegativeLists } from "../domain/negative-list.js";
 import { assertOnePlusSix } from "../domain/one-plus-six.js";
 import { loadRules } from "../domain/rules.js";
-import { getVisibleTarget } from "../domain/targets.js";
+import { getVisibleTarget, permitReport } from "../domain/targets.js";
 import type { Role } from "../domain/vocabulary.js";
 
 /**
@@ -173,7 +173,7 @@ async function seedReports(tx: Db, a: AgencySeed, offset: number, cycleId: numbe
       if (at >= now) break;
       const detail = await getVisibleTarget(tx, actor, cycleId, t.code);
       if (detail.status === "completed") break;
-      await recordProgress(tx, actor, detail, { progress: pct, note: `第${"一二三"[qi]}季度：${t.title}按计划推进，阶段材料已归档。`, channel: "console" }, at);
+      await recordProgress(tx, actor, permitReport(actor, detail), { progress: pct, note: `第${"一二三"[qi]}季度：${t.title}按计划推进，阶段材料已归档。`, channel: "console" }, at);
     }
   }
 }

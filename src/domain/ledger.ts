@@ -2,7 +2,7 @@ import type { Tx } from "../infra/db.js";
 import type { Actor } from "./actor.js";
 import { beijingDate } from "./calendar.js";
 import { InputError } from "./errors.js";
-import { assertCanReport, type ReportableTarget } from "./targets.js";
+import type { PermittedTarget } from "./targets.js";
 import type { PdcaStage } from "./vocabulary.js";
 
 /**
@@ -37,8 +37,8 @@ export function validateNote(note: string): string {
   return n;
 }
 
-export async function recordProgress(tx: Tx, actor: Actor, target: ReportableTarget, input: ProgressInput, now: Date) {
-  assertCanReport(actor, target);
+/** The target comes through permitReport (or getReportableTarget), so who may report was settled there. */
+export async function recordProgress(tx: Tx, actor: Actor, target: PermittedTarget, input: ProgressInput, now: Date) {
   const note = validateNote(input.note);
   if (!Number.isInteger(input.progress) || input.progress < 0 || input.progress > 100) {
     throw new InputError("进度须为 0 到 100 之间的整数。", "bad_progress");

@@ -1,6 +1,6 @@
 import type { Tx } from "../infra/db.js";
 import type { Actor } from "./actor.js";
-import { assertCanReport, assertVisible, normaliseTargetCode, type ReportableTarget } from "./targets.js";
+import { assertVisible, normaliseTargetCode, permitReport, type PermittedTarget, type ReportableTarget } from "./targets.js";
 
 interface Row {
   id: number;
@@ -49,8 +49,6 @@ export async function loadReportableTarget(tx: Tx, cycleId: number, code: string
 }
 
 /** A target the actor may report on (§7.3), or the refusal that says why not. */
-export async function getReportableTarget(tx: Tx, actor: Actor, cycleId: number, code: string): Promise<ReportableTarget> {
-  const target = assertVisible(actor, await loadReportableTarget(tx, cycleId, code), code);
-  assertCanReport(actor, target);
-  return target;
+export async function getReportableTarget(tx: Tx, actor: Actor, cycleId: number, code: string): Promise<PermittedTarget> {
+  return permitReport(actor, assertVisible(actor, await loadReportableTarget(tx, cycleId, code), code));
 }

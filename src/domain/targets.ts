@@ -70,6 +70,16 @@ export function assertCanReport(actor: Actor, target: ReportableTarget): void {
   }
 }
 
+declare const permitted: unique symbol;
+/** A target assertCanReport has let the actor report on: recording takes only these, so it never asks again. */
+export type PermittedTarget<T extends ReportableTarget = ReportableTarget> = T & { readonly [permitted]: true };
+
+/** The target, once the actor may report on it (assertCanReport). */
+export function permitReport<T extends ReportableTarget>(actor: Actor, target: T): PermittedTarget<T> {
+  assertCanReport(actor, target);
+  return target as PermittedTarget<T>;
+}
+
 /** Targets the actor works with: staff their own, officers and heads their agency's, the office none by default. */
 export async function listTargetsFor(tx: Tx, actor: Actor, cycleId: number) {
   const live = { cycleId, status: { in: [...LIVE_STATUSES, ...CLOSED_STATUSES] } };

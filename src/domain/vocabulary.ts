@@ -1,7 +1,12 @@
 /**
  * The standard's closed vocabularies, with the Chinese terms users see. Stored as strings in the
- * database; every write goes through these lists.
+ * database; every write goes through these lists. A long vocabulary is written once, as its labels,
+ * and its list of values is read from them in the order written.
  */
+
+function valuesOf<K extends string>(labels: Record<K, string>): readonly K[] {
+  return Object.keys(labels) as K[];
+}
 
 /** DESIGN.md §1 roles. */
 export const ROLES = ["office", "officer", "head", "staff", "assessor"] as const;
@@ -30,31 +35,13 @@ export type Category = (typeof CATEGORIES)[number];
 export const CATEGORY_LABEL: Record<Category, string> = { institution: "机关建设目标", functional: "职能绩效目标" };
 
 /** 机关建设 items (§6.1): 党建 41 over five items, 管理 9 over three, plus two without points. */
-export const INSTITUTION_ITEMS = [
-  "ideology",
-  "organisation",
-  "integrity",
-  "team",
-  "village",
-  "leader_review",
-  "innovation",
-  "secondary_review",
-  "public_survey",
-  "discipline",
-] as const;
-export type InstitutionItem = (typeof INSTITUTION_ITEMS)[number];
-export const INSTITUTION_ITEM_LABEL: Record<InstitutionItem, string> = {
-  ideology: "思想建设",
-  organisation: "组织建设",
-  integrity: "党风廉政建设",
-  team: "队伍建设",
-  village: "同步小康驻村",
-  leader_review: "省领导评价",
-  innovation: "创新项目评选",
-  secondary_review: "二级考评",
-  public_survey: "公众测评",
-  discipline: "讲规矩守纪律",
+const institutionItemLabels = {
+  ideology: "思想建设", organisation: "组织建设", integrity: "党风廉政建设", team: "队伍建设", village: "同步小康驻村",
+  leader_review: "省领导评价", innovation: "创新项目评选", secondary_review: "二级考评", public_survey: "公众测评", discipline: "讲规矩守纪律",
 };
+export type InstitutionItem = keyof typeof institutionItemLabels;
+export const INSTITUTION_ITEM_LABEL: Record<InstitutionItem, string> = institutionItemLabels;
+export const INSTITUTION_ITEMS = valuesOf(INSTITUTION_ITEM_LABEL);
 
 /** "1+6+N" sources of functional targets (§6.2). */
 export const SOURCES = ["poverty", "local", "superior"] as const;
@@ -87,25 +74,13 @@ export type PdcaStage = (typeof PDCA)[number];
 export const PDCA_LABEL: Record<PdcaStage, string> = { P: "计划", D: "执行", C: "检查", A: "处理改进" };
 
 /** 目标核查 methods (§2.17). */
-export const VERIFICATION_METHODS = [
-  "online_review",
-  "cloud_monitoring",
-  "field_check",
-  "special_inspection",
-  "sampling",
-  "unannounced",
-  "third_party",
-] as const;
-export type VerificationMethod = (typeof VERIFICATION_METHODS)[number];
-export const VERIFICATION_METHOD_LABEL: Record<VerificationMethod, string> = {
-  online_review: "网上评审",
-  cloud_monitoring: "云端监控",
-  field_check: "实地核查",
-  special_inspection: "专项督查",
-  sampling: "抽样核查",
-  unannounced: "暗访调查",
-  third_party: "委托第三方核查",
+const verificationMethodLabels = {
+  online_review: "网上评审", cloud_monitoring: "云端监控", field_check: "实地核查", special_inspection: "专项督查",
+  sampling: "抽样核查", unannounced: "暗访调查", third_party: "委托第三方核查",
 };
+export type VerificationMethod = keyof typeof verificationMethodLabels;
+export const VERIFICATION_METHOD_LABEL: Record<VerificationMethod, string> = verificationMethodLabels;
+export const VERIFICATION_METHODS = valuesOf(VERIFICATION_METHOD_LABEL);
 
 export const APPEAL_STATUS_LABEL: Record<string, string> = { pending: "待受理", accepted: "已同意", rejected: "已驳回" };
 

@@ -1,6 +1,7 @@
 import { beijingDate, chineseDate } from "../domain/calendar.js";
 import type { StatusBoard } from "../domain/exports.js";
 import { addReportSheet, excelDay, newWorkbook, toBuffer } from "./workbook.js";
+import { COLUMN } from "./columns.js";
 
 /** The status board (§7.4 实时监督) for all agencies: counts per agency and every overdue item. */
 export async function boardWorkbook(year: number, board: StatusBoard, now: Date): Promise<Buffer> {
@@ -32,12 +33,12 @@ export async function boardWorkbook(year: number, board: StatusBoard, now: Date)
     "逾期事项",
     `${year}年度逾期未完成事项（${asOf}）`,
     [
-      { header: "单位", width: 16 },
-      { header: "目标编号", width: 12 },
+      COLUMN.agencyShort,
+      COLUMN.targetCode,
       { header: "目标名称", width: 30 },
       { header: "责任人", width: 14 },
       { header: "事项", width: 28 },
-      { header: "应完成日期", width: 12, format: "day" },
+      COLUMN.dueOn,
       { header: "逾期天数", width: 10 },
       { header: "逾期达成日期", width: 12, format: "day" },
     ],

@@ -5,6 +5,7 @@ import { completionSource } from "../domain/verification.js";
 import { PDCA_LABEL, VERIFICATION_METHOD_LABEL, type PdcaStage, type VerificationMethod } from "../domain/vocabulary.js";
 import { CHANNEL_LABEL, EVIDENCE_LABEL, QUARTER_TEXT, categoryText, managementText, statusText } from "./labels.js";
 import { addReportSheet, excelDay, excelTime, newWorkbook, toBuffer } from "./workbook.js";
+import { COLUMN } from "./columns.js";
 
 /**
  * An agency's 台账 (§7.3) as a workbook: the targets, every progress record (append-only, corrections
@@ -19,14 +20,14 @@ export async function ledgerWorkbook(agency: { name: string }, year: number, tar
     "目标",
     `${agency.name}${year}年度目标一览（${stamp}）`,
     [
-      { header: "目标编号", width: 12 },
-      { header: "目标名称", width: 32 },
-      { header: "类别", width: 24 },
+      COLUMN.targetCode,
+      COLUMN.targetTitleWide,
+      COLUMN.category,
       { header: "管理方式", width: 18 },
-      { header: "状态", width: 10 },
+      COLUMN.status,
       { header: "当前进度", width: 10, format: "percent" },
-      { header: "完成时限", width: 12, format: "day" },
-      { header: "责任人", width: 16 },
+      COLUMN.deadline,
+      COLUMN.owners,
       { header: "台账记录数", width: 10 },
       { header: "完成核查", width: 10 },
     ],
@@ -48,15 +49,15 @@ export async function ledgerWorkbook(agency: { name: string }, year: number, tar
     "台账",
     `${agency.name}${year}年度目标台账（${stamp}）`,
     [
-      { header: "目标编号", width: 12 },
-      { header: "目标名称", width: 28 },
-      { header: "记录号", width: 8 },
+      COLUMN.targetCode,
+      COLUMN.targetTitle,
+      COLUMN.recordNo,
       { header: "汇报时间", width: 17, format: "time" },
       { header: "汇报人", width: 10 },
       { header: "代报对象", width: 10 },
-      { header: "进度", width: 8, format: "percent" },
+      COLUMN.progress,
       { header: "数值", width: 10, format: "number" },
-      { header: "PDCA 阶段", width: 10 },
+      COLUMN.pdcaStage,
       { header: "进度说明", width: 40 },
       { header: "对应季度节点", width: 12 },
       { header: "更正记录号", width: 10 },
@@ -87,8 +88,8 @@ export async function ledgerWorkbook(agency: { name: string }, year: number, tar
     "佐证材料",
     `${agency.name}${year}年度台账佐证材料（${stamp}）`,
     [
-      { header: "记录号", width: 8 },
-      { header: "目标编号", width: 12 },
+      COLUMN.recordNo,
+      COLUMN.targetCode,
       { header: "类型", width: 12 },
       { header: "名称", width: 30 },
       { header: "链接或存储编号", width: 40 },
@@ -104,13 +105,13 @@ export async function ledgerWorkbook(agency: { name: string }, year: number, tar
     "核查记录",
     `${agency.name}${year}年度目标核查记录（${stamp}）`,
     [
-      { header: "目标编号", width: 12 },
+      COLUMN.targetCode,
       { header: "核查对象", width: 12 },
-      { header: "核查时间", width: 17, format: "time" },
-      { header: "核查人", width: 10 },
+      COLUMN.verifiedAt,
+      COLUMN.verifier,
       { header: "核查方式", width: 12 },
       { header: "结论", width: 8 },
-      { header: "核查情况", width: 40 },
+      COLUMN.finding,
     ],
     targets.flatMap((t) =>
       t.verifications.map((v) => [
@@ -142,11 +143,11 @@ function addImprovementSheet(wb: ReturnType<typeof newWorkbook>, agency: { name:
     "改进措施",
     `${agency.name}${year}年度原因分析和改进措施（${stamp}）`,
     [
-      { header: "目标编号", width: 12 },
-      { header: "目标名称", width: 28 },
+      COLUMN.targetCode,
+      COLUMN.targetTitle,
       { header: "未达成事项", width: 14 },
-      { header: "应完成日期", width: 12, format: "day" },
-      { header: "PDCA 阶段", width: 10 },
+      COLUMN.dueOn,
+      COLUMN.pdcaStage,
       { header: "原因分析", width: 40 },
       { header: "改进措施", width: 40 },
       { header: "填报人", width: 10 },

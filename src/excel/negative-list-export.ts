@@ -3,6 +3,7 @@ import type { StoredNegativeList } from "../domain/exports.js";
 import { subjectKeyOf } from "../domain/improvements.js";
 import { QUARTER_TEXT } from "./labels.js";
 import { addReportSheet, excelDay, excelTime, newWorkbook, toBuffer } from "./workbook.js";
+import { COLUMN } from "./columns.js";
 
 /**
  * A quarter's 负面清单 (§2.23, “完成目标记0分，未完成目标记负分、超额完成目标不加分”): a summary per
@@ -45,11 +46,11 @@ export async function negativeListWorkbook(
     "明细",
     `${label}负面清单明细（${stamp}）`,
     [
-      { header: "单位", width: 16 },
+      COLUMN.agencyShort,
       { header: "条目号", width: 8 },
-      { header: "目标编号", width: 12 },
-      { header: "目标名称", width: 28 },
-      { header: "季度节点", width: 10 },
+      COLUMN.targetCode,
+      COLUMN.targetTitle,
+      COLUMN.milestone,
       { header: "节点截止日期", width: 12, format: "day" },
       { header: "事由", width: 48 },
       { header: "分值", width: 8, format: "number" },

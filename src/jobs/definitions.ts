@@ -22,14 +22,15 @@ export const reminderJob = {
   },
 };
 
+/** Its period is a Quarter from the moment it is read; the JobRun key (2026Q1) is written from it. */
 export const negativeListJob = {
   name: "negative-list",
   /** The last quarter that has closed. */
-  defaultPeriod: (now: Date) => periodOf(previousQuarter(quarterOf(beijingDate(now)))),
-  parsePeriod(text: string): string {
+  defaultQuarter: (now: Date): Quarter => previousQuarter(quarterOf(beijingDate(now))),
+  parseQuarter(text: string): Quarter {
     const q = parsePeriod(text);
     if (!q) throw new RangeError(`negative-list period must be a quarter such as 2026Q1, got "${text}"`);
-    return periodOf(q);
+    return q;
   },
 };
 
@@ -42,7 +43,7 @@ export const improvementJob = { ...reminderJob, name: "improvements" };
 export const JOB_NAMES = [reminderJob.name, negativeListJob.name, rollupJob.name, improvementJob.name] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
-/** Runs a job for a period through the ledger: once per period, resumable, safe across processes. */
+/** Runs a job for a period through the JobRun table: once per period, resumable, safe across processes. */
 export async function runNamedJob(deps: JobDeps, name: JobName, period?: string): Promise<JobOutcome<unknown>> {
   const now = deps.clock.now();
   const opts = { clock: deps.clock, log: deps.log };
@@ -58,9 +59,8 @@ export async function runNamedJob(deps: JobDeps, name: JobName, period?: string)
     const day = period ? improvementJob.parsePeriod(period) : improvementJob.defaultPeriod(now);
     return runJobOnce(deps.db, name, day, (ctx) => runImprovements(deps, day, ctx), opts);
   }
-  const p = period ? negativeListJob.parsePeriod(period) : negativeListJob.defaultPeriod(now);
-  const q = parsePeriod(p) as Quarter;
-  // Refused before the ledger: asking too early is an operator's mistake, not a failed run to resume.
+  const q = period ? negativeListJob.parseQuarter(period) : negativeListJob.defaultQuarter(now);
+  // Refused before a JobRun is claimed: asking too early is an operator's mistake, not a failed run to resume.
   assertQuarterClosed(q, now);
-  return runJobOnce(deps.db, name, p, (ctx) => runNegativeListJob(deps, q, ctx), opts);
+  return runJobOnce(deps.db, name, periodOf(q), (ctx) => runNegativeListJob(deps, q, ctx), opts);
 }

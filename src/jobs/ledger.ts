@@ -7,7 +7,7 @@ import type { Logger } from "../infra/logger.js";
 import { recordJobRun } from "../metrics/registry.js";
 
 /**
- * The job-run ledger: one JobRun row per job and period (unique), so with any number of processes
+ * The job runs: one JobRun row per job and period (unique), so with any number of processes
  * and restarts a period's run happens once. A succeeded run is never repeated; a run that is already
  * going (fresh heartbeat) is left alone; a failed run, or one whose process died (stale heartbeat),
  * is taken over with a conditional update and resumed from its stored cursor.
@@ -27,7 +27,7 @@ export type JobOutcome<S> =
   | { status: "busy"; claimedBy: string | null }
   | { status: "failed"; error: string };
 
-export interface LedgerOptions {
+export interface JobRunOptions {
   clock: Clock;
   log?: Logger;
   /** Names this process in claimedBy. */
@@ -44,7 +44,7 @@ export async function runJobOnce<C extends object, S>(
   job: string,
   period: string,
   fn: (ctx: JobContext<C>) => Promise<S>,
-  opts: LedgerOptions,
+  opts: JobRunOptions,
 ): Promise<JobOutcome<S>> {
   const outcome = await runClaimed(db, job, period, fn, opts);
   recordJobRun(job, outcome.status);
@@ -56,7 +56,7 @@ async function runClaimed<C extends object, S>(
   job: string,
   period: string,
   fn: (ctx: JobContext<C>) => Promise<S>,
-  opts: LedgerOptions,
+  opts: JobRunOptions,
 ): Promise<JobOutcome<S>> {
   const owner = opts.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const staleAfterMs = opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;

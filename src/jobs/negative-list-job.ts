@@ -39,9 +39,9 @@ export function assertQuarterClosed(q: Quarter, now: Date): void {
   if (beijingDate(now) <= last) throw new QuarterNotClosedError(`${quarterLabel(q)}尚未结束（截至 ${last}），不能生成负面清单`);
 }
 
+/** The caller has checked that the quarter is closed (assertQuarterClosed), before the JobRun table. */
 export async function runNegativeListJob(deps: JobDeps, q: Quarter, ctx: JobContext<NegativeListCursor>): Promise<NegativeListSummary> {
   const now = deps.clock.now();
-  assertQuarterClosed(q, now);
   const period = periodOf(q);
   const rules = loadRules(q.year, deps.settings.RULES_DIR);
   await deps.db.$transaction(
@@ -64,8 +64,9 @@ export async function runNegativeListJob(deps: JobDeps, q: Quarter, ctx: JobCont
         if (mark.count !== 1) return;
         const recipients = await listRecipients(tx, list.agencyId);
         if (recipients.length === 0) deps.log.warn({ msg: "agency has no active head or officer to receive its negative list; add one, then resend", agencyId: list.agencyId, period });
+        const stored = await getNegativeList(tx, list.agencyId, period);
         for (const userId of recipients) {
-          for (const [key, reply] of headMessages(await getNegativeList(tx, list.agencyId, period), deps.settings.APPEAL_WINDOW_DAYS, userId)) {
+          for (const [key, reply] of headMessages(stored, deps.settings.APPEAL_WINDOW_DAYS, userId)) {
             await enqueue(tx, userId, reply, { key, mandatory: true, now, notBefore: deliverAt });
           }
         }

@@ -11,7 +11,7 @@ import { backupSqlite } from "../ops/sqlite-backup.js";
 
 /**
  * The daily backup (BACKUP_DIR, CRON_BACKUP, BACKUP_KEEP; off while BACKUP_DIR is empty): one file per
- * Beijing day, `jxmb-2026-11-28.db`, the newest BACKUP_KEEP kept. It runs through the job ledger, so
+ * Beijing day, `jxmb-2026-11-28.db`, the newest BACKUP_KEEP kept. It runs through the JobRun table, so
  * with several instances one of them makes the day's copy. PostgreSQL is backed up with pg_dump.
  */
 export const BACKUP_FILE = /^jxmb-\d{4}-\d{2}-\d{2}\.db$/;

@@ -6,8 +6,8 @@ import { recordIfDatabaseError, recordJobRun } from "../metrics/registry.js";
 
 /**
  * node-cron timers in Asia/Shanghai (DESIGN.md §3) from the CRON_* settings. Every instance may run
- * the same timers: the job-run ledger lets one of them do a period's work, and the outbox's claims
- * let them share the sending. A timer never throws: failures are logged and the ledger keeps them
+ * the same timers: the JobRun table lets one of them do a period's work, and the outbox's claims
+ * let them share the sending. A timer never throws: failures are logged and the JobRun table keeps them
  * for the next run to resume.
  */
 export interface Scheduler {

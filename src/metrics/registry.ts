@@ -9,12 +9,11 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: "jxmb_" });
 
-const callbacks = new Counter({
-  name: "jxmb_callbacks_total",
-  help: "Platform callbacks by platform and outcome (accepted, duplicate, refused); reason says why a callback was refused.",
-  labelNames: ["platform", "outcome", "reason"] as const,
-  registers: [registry],
-});
+function counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+  return new Counter({ name, help, labelNames, registers: [registry] });
+}
+
+const callbacks = counter("jxmb_callbacks_total", "Platform callbacks by platform and outcome (accepted, duplicate, refused); reason says why a callback was refused.", ["platform", "outcome", "reason"]);
 
 const replyLatency = new Histogram({
   name: "jxmb_reply_latency_seconds",
@@ -24,33 +23,13 @@ const replyLatency = new Histogram({
   registers: [registry],
 });
 
-const commands = new Counter({
-  name: "jxmb_commands_total",
-  help: "Chat commands run, by command name and outcome (ok, refused, forbidden, error).",
-  labelNames: ["command", "outcome"] as const,
-  registers: [registry],
-});
+const commands = counter("jxmb_commands_total", "Chat commands run, by command name and outcome (ok, refused, forbidden, error).", ["command", "outcome"]);
 
-const sends = new Counter({
-  name: "jxmb_outbox_sends_total",
-  help: "Outbox send attempts by platform and result (sent, failed = will retry, dead = given up).",
-  labelNames: ["platform", "result"] as const,
-  registers: [registry],
-});
+const sends = counter("jxmb_outbox_sends_total", "Outbox send attempts by platform and result (sent, failed = will retry, dead = given up).", ["platform", "result"]);
 
-const jobRuns = new Counter({
-  name: "jxmb_job_runs_total",
-  help: "Scheduled job runs by job name and outcome (succeeded, already-succeeded, busy, failed).",
-  labelNames: ["job", "outcome"] as const,
-  registers: [registry],
-});
+const jobRuns = counter("jxmb_job_runs_total", "Scheduled job runs by job name and outcome (succeeded, already-succeeded, busy, failed).", ["job", "outcome"]);
 
-const dbErrors = new Counter({
-  name: "jxmb_database_errors_total",
-  help: "Database errors seen while serving (failed queries, lost connections, locks), by where they surfaced.",
-  labelNames: ["where"] as const,
-  registers: [registry],
-});
+const dbErrors = counter("jxmb_database_errors_total", "Database errors seen while serving (failed queries, lost connections, locks), by where they surfaced.", ["where"]);
 
 /** What one callback's handling learned, read when its HTTP answer is written. */
 interface CallbackNote {

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.$disconnect());
 
-describe("the job-run ledger", () => {
+describe("the JobRun table", () => {
   it("runs a period once: the second run for the same period does nothing", async () => {
     let calls = 0;
     const fn = async () => ({ n: ++calls });
@@ -51,14 +51,18 @@ describe("the job-run ledger", () => {
   it("gives a racing second process nothing to do", async () => {
     let calls = 0;
     let release!: () => void;
+    let running!: () => void;
     const gate = new Promise<void>((r) => (release = r));
+    const claimed = new Promise<void>((r) => (running = r));
     const slow = async () => {
       calls += 1;
+      running();
       await gate;
       return "done";
     };
     const first = runJobOnce(db, "race", "2026-03-24", slow, { clock, owner: "first" });
-    await new Promise((r) => setTimeout(r, 50));
+    // The first process holds the claim once its work has begun.
+    await claimed;
     const second = await runJobOnce(db, "race", "2026-03-24", slow, { clock, owner: "second" });
     release();
     expect(second).toEqual({ status: "busy", claimedBy: "first" });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, beijingDate } from "../../src/domain/calendar.js";
 import { recordProgress } from "../../src/domain/ledger.js";
-import { getVisibleTarget } from "../../src/domain/targets.js";
+import { getVisibleTarget, permitReport } from "../../src/domain/targets.js";
 import type { Role } from "../../src/domain/vocabulary.js";
 import { loadWorkingDays } from "../../src/domain/working-days.js";
 import { FixedClock } from "../../src/infra/clock.js";
@@ -63,7 +63,7 @@ beforeAll(async () => {
       await db.$transaction(async (tx) => {
         const u = await tx.user.findUniqueOrThrow({ where: { account } });
         const actor = { id: u.id, account, name: u.name, role: u.role as Role, agencyId: u.agencyId };
-        await recordProgress(tx, actor, await getVisibleTarget(tx, actor, cycle.id, code), { progress: pct, note: "按计划推进", channel: "console" }, clock.now());
+        await recordProgress(tx, actor, permitReport(actor, await getVisibleTarget(tx, actor, cycle.id, code)), { progress: pct, note: "按计划推进", channel: "console" }, clock.now());
       });
     }
     clock.set(at(day, "09:00"));

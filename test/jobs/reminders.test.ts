@@ -55,7 +55,7 @@ describe("deadline reminders", () => {
     expect(await db.cardInstance.count({ where: { cardKey: card.card.key, userId: agency.users.zhao.id } })).toBe(1);
   });
 
-  it("queues nothing twice for the same day, even when the job-run ledger is lost", async () => {
+  it("queues nothing twice for the same day, even when the JobRun table is lost", async () => {
     await targets(2);
     await runNamedJob(deps, "reminders");
     const first = await keys();

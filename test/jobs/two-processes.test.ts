@@ -8,7 +8,7 @@ import { freshDb } from "../helpers/db.js";
 /**
  * Several bot instances share one database (PostgreSQL in production, and in CI's second pass):
  * their schedulers fire the same job for the same period at the same moment, as two real processes.
- * The job-run ledger lets exactly one of them compute and queue the quarter's negative list.
+ * The JobRun table lets exactly one of them compute and queue the quarter's negative list.
  */
 let db: Db;
 let url: string;

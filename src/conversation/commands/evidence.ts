@@ -1,8 +1,7 @@
-import { currentCycle } from "../../domain/cycles.js";
 import { InputError } from "../../domain/errors.js";
 import { attachLink, latestOwnReport } from "../../domain/evidence.js";
-import { getVisibleTarget } from "../../domain/targets.js";
 import type { Command } from "../command.js";
+import { visibleTarget } from "./visible-target.js";
 
 /** 佐证 <编号> <链接> [名称]: a link as evidence for the speaker's latest report on the target (§7.3). */
 export const evidence: Command = {
@@ -15,8 +14,7 @@ export const evidence: Command = {
   async run(ctx, input) {
     const [code, url] = input.words;
     if (!code || !url) throw new InputError("请写明目标编号和佐证材料的链接。");
-    const cycle = await currentCycle(ctx.tx, ctx.now);
-    const target = await getVisibleTarget(ctx.tx, ctx.actor, cycle.id, code);
+    const { target } = await visibleTarget(ctx, code);
     const report = await latestOwnReport(ctx.tx, ctx.actor, ctx.now, target.id);
     await attachLink(ctx.tx, report.id, url, input.rest(2), ctx.now);
     ctx.reply(`已为目标 ${target.code} 台账记录 ${report.id} 补充佐证材料。`);

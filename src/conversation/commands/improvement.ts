@@ -1,9 +1,8 @@
-import { currentCycle } from "../../domain/cycles.js";
 import { InputError } from "../../domain/errors.js";
 import { answerImprovement, assertCanAnswer, checkedText, missName, missText, unanswered } from "../../domain/improvements.js";
-import { getVisibleTarget } from "../../domain/targets.js";
 import type { Command } from "../command.js";
 import type { CommandContext } from "../context.js";
+import { visibleTarget } from "./visible-target.js";
 
 /**
  * 改进 <编号> [原因分析]: after a missed milestone or deadline, the owner (or the agency's officer)
@@ -20,8 +19,7 @@ export const improve: Command = {
   async run(ctx, input) {
     const code = input.words[0];
     if (!code) return listOpen(ctx);
-    const cycle = await currentCycle(ctx.tx, ctx.now);
-    const target = await getVisibleTarget(ctx.tx, ctx.actor, cycle.id, code);
+    const { target } = await visibleTarget(ctx, code);
     assertCanAnswer(ctx.actor, target);
     const [first] = await unanswered(ctx.tx, { targetId: target.id });
     if (!first) return ctx.reply(`目标 ${target.code} 没有待填写的原因分析和改进措施。`);

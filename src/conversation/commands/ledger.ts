@@ -1,10 +1,8 @@
-import { currentCycle } from "../../domain/cycles.js";
-import { InputError } from "../../domain/errors.js";
-import { getVisibleTarget } from "../../domain/targets.js";
 import { completionSource, latestVerifications } from "../../domain/verification.js";
 import { ALL_ROLES, type Command } from "../command.js";
 import { dateText, statusLabel } from "../format.js";
 import { targetTimeline } from "../ledger-timeline.js";
+import { codeAfter, visibleTarget } from "./visible-target.js";
 
 /**
  * 台账 <编号>: the target's append-only records (§7.3), newest first, each with its PDCA stage (§2.18);
@@ -19,10 +17,7 @@ export const ledger: Command = {
   example: "台账 FGW-03",
   roles: ALL_ROLES,
   async run(ctx, input) {
-    const code = input.words[0];
-    if (!code) throw new InputError("请在“台账”后写明目标编号。");
-    const cycle = await currentCycle(ctx.tx, ctx.now);
-    const t = await getVisibleTarget(ctx.tx, ctx.actor, cycle.id, code);
+    const { target: t } = await visibleTarget(ctx, codeAfter("台账", input.words[0]));
     const entries = await targetTimeline(ctx.tx, t, 20);
     if (entries.length === 0) return ctx.reply(`目标 ${t.code} 暂无台账记录。`);
     const lastTargetCheck = (await latestVerifications(ctx.tx, t.id, 20)).find((v) => v.milestoneId === null);

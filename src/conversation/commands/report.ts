@@ -83,9 +83,10 @@ function dropThreshold(ctx: CommandContext): number {
 }
 
 async function save(ctx: CommandContext, target: Awaited<ReturnType<typeof reportable>>, progress: number, noteRaw: string, confirmed = false) {
-  validateNote(noteRaw);
   // 100% closes the target for good (Fig. 1 完成): one mistyped or mis-tapped "100" must not do that.
   if (progress === 100 && !confirmed) {
+    // A note the record would refuse is said now, not after the user has confirmed.
+    validateNote(noteRaw);
     return ctx.ask(
       `进度 100% 将把目标 ${target.code} 标记为完成，此后不再接受进度汇报。\n确认请回复“确认”；如进度有误，请直接回复正确的进度（0-100）。`,
       "complete",
@@ -95,6 +96,7 @@ async function save(ctx: CommandContext, target: Awaited<ReturnType<typeof repor
   // A sharp drop is most often a typo (5 for 85); the head must not read it unasked.
   const drop = target.progress - progress;
   if (!confirmed && drop > dropThreshold(ctx)) {
+    validateNote(noteRaw);
     return ctx.ask(
       `进度 ${progress}% 比上次汇报的 ${target.progress}% 低 ${drop} 个百分点，将记入台账并在各类清单中显示。\n确认请回复“确认”；如进度有误，请直接回复正确的进度（0-100）。`,
       "lower",

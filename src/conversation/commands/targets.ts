@@ -1,15 +1,15 @@
 import { currentCycle } from "../../domain/cycles.js";
 import { beijingDate } from "../../domain/calendar.js";
-import { getVisibleTarget, listTargetsFor, reachedLateText, stateText } from "../../domain/targets.js";
+import { listTargetsFor, reachedLateText, stateText } from "../../domain/targets.js";
 import { listReports } from "../../domain/ledger.js";
 import { latestVerifications } from "../../domain/verification.js";
 import { VERIFICATION_METHOD_LABEL, type VerificationMethod } from "../../domain/vocabulary.js";
-import { InputError } from "../../domain/errors.js";
 import { ALL_ROLES, type Command } from "../command.js";
 import { dateText, kindLabel, statusLabel } from "../format.js";
 import { reportCard } from "../report-card.js";
 import { careRules } from "../care-rules.js";
 import { LIGHT_EMOJI, LIGHT_LEGEND, milestoneLight, targetLight } from "../../domain/warnings.js";
+import { codeAfter, visibleTarget } from "./visible-target.js";
 
 /** 我的目标: staff see the targets they own; officers and heads their agency's. */
 export const myTargets: Command = {
@@ -49,10 +49,7 @@ export const targetDetail: Command = {
   example: "目标 FGW-03",
   roles: ALL_ROLES,
   async run(ctx, input) {
-    const code = input.words[0];
-    if (!code) throw new InputError("请在“目标”后写明目标编号。");
-    const cycle = await currentCycle(ctx.tx, ctx.now);
-    const t = await getVisibleTarget(ctx.tx, ctx.actor, cycle.id, code);
+    const { cycle, target: t } = await visibleTarget(ctx, codeAfter("目标", input.words[0]));
     const [latest] = await listReports(ctx.tx, t.id, 1);
     const [checked] = await latestVerifications(ctx.tx, t.id, 1);
     const today = beijingDate(ctx.now);

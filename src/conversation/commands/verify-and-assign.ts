@@ -1,7 +1,5 @@
-import { currentCycle } from "../../domain/cycles.js";
 import { InputError } from "../../domain/errors.js";
 import { assignOwners } from "../../domain/owners.js";
-import { getVisibleTarget } from "../../domain/targets.js";
 import { entryLabel } from "../../domain/appeal-subject.js";
 import { appealLastDay } from "../../domain/appeals.js";
 import { listRecipients } from "../../domain/negative-list.js";
@@ -12,6 +10,7 @@ import { supplementReplies } from "../negative-list-supplement-view.js";
 import { VERIFICATION_METHOD_LABEL } from "../../domain/vocabulary.js";
 import type { Command } from "../command.js";
 import { withdrawWaiting } from "../../outbox/withdraw.js";
+import { visibleTarget } from "./visible-target.js";
 
 /**
  * 核查 <编号> [第N季度] <方式> <属实|不属实> <核查情况> (§2.17): recorded by the office or a commissioned
@@ -33,8 +32,7 @@ export const verify: Command = {
     if (!code || !methodRaw || !findingRaw) throw new InputError(`请写明目标编号、核查方式和结论。核查方式可选：${Object.values(VERIFICATION_METHOD_LABEL).join("、")}。`);
     const method = parseMethod(methodRaw);
     const result = parseFinding(findingRaw);
-    const cycle = await currentCycle(ctx.tx, ctx.now);
-    const target = await getVisibleTarget(ctx.tx, ctx.actor, cycle.id, code);
+    const { cycle, target } = await visibleTarget(ctx, code);
     const { verification: v, milestone, effect } = await recordVerification(ctx.tx, ctx.actor, target, { method, result, finding: input.rest(at + 2), quarter }, ctx.now);
     const subject = `目标 ${target.code}${milestone ? ` 第${"一二三四"[milestone.quarter - 1]}季度节点` : ""}`;
     const noticeAt = ctx.settings.deliveryTime(ctx.now);
@@ -71,11 +69,9 @@ export const assign: Command = {
   example: "指定责任人 FGW-03 赵磊、孙婷",
   roles: ["officer"],
   async run(ctx, input) {
-    const code = input.words[0];
+    const [code, names] = [input.words[0], input.rest(1).split(/[、，,\s]+/).filter(Boolean)];
     if (!code) throw new InputError("请写明目标编号和责任人。");
-    const names = input.rest(1).split(/[、，,\s]+/).filter(Boolean);
-    const cycle = await currentCycle(ctx.tx, ctx.now);
-    const target = await getVisibleTarget(ctx.tx, ctx.actor, cycle.id, code);
+    const { target } = await visibleTarget(ctx, code);
     const people = await assignOwners(ctx.tx, ctx.actor, target, names);
     for (const p of people) {
       await ctx.notify(p.id, { kind: "text", text: `【责任人指定】本单位目标办指定您为目标 ${target.code}「${target.title}」的责任人。查看详情：目标 ${target.code}` }, { key: `owner-assigned:${target.id}:${p.id}:${ctx.event.eventKey}` });

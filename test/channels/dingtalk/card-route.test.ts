@@ -81,14 +81,17 @@ describe("POST /dingtalk/card", () => {
 
   it("answers empty within the deadline when the core is slow, then updates the card through the API", async () => {
     const key = await deliverCard();
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => (finish = r));
     answer = async (ev) => {
-      await new Promise((r) => setTimeout(r, 600));
+      await finished;
       return [{ kind: "card-update", cardKey: (ev.body as { cardKey: string }).cardKey, status: "已提交" }];
     };
     const res = await sim.clickCard("zhangsan", key, "submit", { progress: "50" });
     expect(res.timedOut).toBe(false);
     expect(res.body).toEqual({});
     expect(sim.cards.get(key)!.publicData.submitted).toBe("false");
+    finish();
     await bot.tasks.drain();
     expect(sim.cards.get(key)!.publicData).toMatchObject({ submitted: "true", status: "已提交" });
   });
@@ -100,12 +103,15 @@ describe("POST /dingtalk/card", () => {
     };
     expect((await sim.clickCard("zhangsan", key, "submit")).status).toBe(500);
 
+    let fail!: () => void;
+    const failing = new Promise<void>((r) => (fail = r));
     answer = async () => {
-      await new Promise((r) => setTimeout(r, 400));
+      await failing;
       throw new Error("database is locked");
     };
     const late = await sim.clickCard("zhangsan", key, "submit");
     expect([late.status, late.body]).toEqual([200, {}]);
+    fail();
     await bot.tasks.drain();
     expect(sim.cards.get(key)!.publicData.submitted).toBe("false");
   });

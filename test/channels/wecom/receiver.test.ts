@@ -131,8 +131,11 @@ describe("POST /wecom/callback — messages", () => {
     expect((await sim.sendText("zhangsan", "目标 FGW-03", { msgId: "888" })).reply).toMatchObject({ content: "请选择进度" });
     await sim.waitFor(() => sim.sent("message/send").length === 1);
     expect((await sim.sendText("zhangsan", "目标 FGW-03", { msgId: "888" })).reply).toMatchObject({ content: "请选择进度" });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(sim.sent("message/send")).toHaveLength(1);
+    // A later message's card is the signal: a repeated push would have been sent before it.
+    respond = () => [{ kind: "text", text: "请选择进度" }, { kind: "card", card: { ...reportCard, key: "report-FGW-04" } }];
+    await sim.sendText("zhangsan", "目标 FGW-04", { msgId: "889" });
+    await sim.waitFor(() => sim.cards.has("report-FGW-04"));
+    expect(sim.sent("message/send")).toHaveLength(2);
   });
 
   it("sends what a passive reply cannot carry through the API after answering", async () => {
@@ -153,13 +156,16 @@ describe("POST /wecom/callback — messages", () => {
 
   it("over the time budget answers an empty 200 and sends the replies through the API later", async () => {
     await restart({ passiveBudgetMs: 100 });
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => (finish = r));
     respond = async () => {
-      await new Promise((r) => setTimeout(r, 300));
+      await finished;
       return [{ kind: "text", text: "处理完成" }];
     };
     const r = await sim.sendText("zhangsan", "导出 报表");
     expect(r).toMatchObject({ status: 200, body: "" });
     expect(r.attempts).toHaveLength(1);
+    finish();
     await sim.waitFor(() => sim.screen("zhangsan").length === 1);
     expect(sim.screen("zhangsan")[0]).toMatchObject({ via: "api", content: "处理完成" });
   });
@@ -212,12 +218,15 @@ describe("POST /wecom/callback — events", () => {
   it("can update the clicked card through the API with the callback's ResponseCode when over budget", async () => {
     await restart({ passiveBudgetMs: 50 });
     await sendCard();
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => (finish = r));
     respond = async (ev) => {
-      await new Promise((r) => setTimeout(r, 150));
+      await finished;
       return [{ kind: "card-update", cardKey: (ev.body as { cardKey: string }).cardKey, status: "已汇报" }];
     };
     const r = await sim.clickCard("zhangsan", "report-FGW-03", "submit");
     expect(r.body).toBe("");
+    finish();
     await sim.waitFor(() => sim.sent("message/update_template_card").length === 1);
     expect(sim.cards.get("report-FGW-03")?.replaced.get("zhangsan")).toBe("已汇报");
   });

@@ -1,11 +1,11 @@
 import { absenceOn, absenceText, findColleague } from "../../../domain/absence.js";
 import { beijingDate } from "../../../domain/calendar.js";
-import { currentCycle } from "../../../domain/cycles.js";
 import { ForbiddenError, InputError, StateError } from "../../../domain/errors.js";
 import { parseProgress, recordProgress } from "../../../domain/ledger.js";
-import { getVisibleTarget } from "../../../domain/targets.js";
+import { permitReport } from "../../../domain/targets.js";
 import type { Command } from "../../command.js";
 import { dateText } from "../../format.js";
+import { visibleTarget } from "../visible-target.js";
 
 /**
  * 代报 <姓名或账号> <编号> <进度> <说明>: the agency officer adds a 台账 record (§7.3) for an owner who
@@ -29,8 +29,7 @@ export const proxyReport: Command = {
     if (!absence) {
       throw new StateError(`${owner.name}今日未登记请假或出差，应由本人汇报。如其确已外出，请先登记：请假 ${owner.name} <开始日期> 至 <结束日期>。`);
     }
-    const cycle = await currentCycle(ctx.tx, ctx.now);
-    const target = await getVisibleTarget(ctx.tx, ctx.actor, cycle.id, code);
+    const { target } = await visibleTarget(ctx, code);
     if (!target.owners.some((o) => o.userId === owner.id)) {
       const owners = target.owners.map((o) => o.user.name).join("、") || "未指定";
       throw new InputError(`目标 ${target.code} 的责任人是${owners}，不是${owner.name}，不能代其汇报。`);
@@ -39,7 +38,7 @@ export const proxyReport: Command = {
     const { report, milestonesReached, completed } = await recordProgress(
       ctx.tx,
       ctx.actor,
-      target,
+      permitReport(ctx.actor, target),
       { progress, note, channel: ctx.event.platform, onBehalfOfId: owner.id },
       ctx.now,
     );
