@@ -7,6 +7,7 @@ import { listenLocal, serveBoard } from "../demo/board-server.js";
 import { DEMO_ACCOUNTS, seedDemoProvince } from "../demo/seed.js";
 import { ROLE_LABEL } from "../domain/vocabulary.js";
 import { bootstrap, flag } from "./bootstrap.js";
+import { deliveryPolicy } from "../jobs/reminder-digest.js";
 
 /**
  * `npm run demo [-- --reset] [--as <账号>] [--port 3100] [--exports data/exports]`: a demo province in
@@ -28,7 +29,7 @@ const deps = await bootstrap({ DATABASE_URL: url, PUBLIC_BASE_URL: baseUrl });
 await seedDemoProvince(deps.db, { now: deps.clock.now() });
 serveBoard(server, deps);
 const core = createCore(deps, { deliveryTime: (now) => now });
-const worker = new OutboxWorker({ db: deps.db, senders: [new ConsoleSender(process.stdout, exportsDir)], clock: deps.clock, log: deps.log });
+const worker = new OutboxWorker({ db: deps.db, senders: [new ConsoleSender(process.stdout, exportsDir)], clock: deps.clock, log: deps.log, policy: deliveryPolicy });
 const account = flag("as") ?? "fgw_zhao";
 const people = DEMO_ACCOUNTS.map((p) => `  ${p.account.padEnd(12)} ${p.name}（${ROLE_LABEL[p.role]}）`).join("\n");
 await runRepl({

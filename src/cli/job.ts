@@ -12,6 +12,7 @@ import { planReminders } from "../jobs/reminders.js";
 import { planRollups } from "../jobs/rollup-job.js";
 import { OutboxWorker } from "../outbox/worker.js";
 import { bootstrap, flag } from "./bootstrap.js";
+import { deliveryPolicy } from "../jobs/reminder-digest.js";
 
 /**
  * `npm run job -- <reminders|negative-list|rollups|improvements|outbox> [period] [--dry-run] [--at <time>]`: runs a
@@ -117,7 +118,7 @@ async function outbox(deps: JobDeps): Promise<number> {
   }
   const core = createCore(deps);
   const channels = createChannels({ settings: deps.settings, clock: deps.clock, log: deps.log, handle: (ev) => core.handle(ev) });
-  const worker = new OutboxWorker({ db: deps.db, senders: [...channels.senders, new ConsoleSender(process.stdout)], clock: deps.clock, log: deps.log });
+  const worker = new OutboxWorker({ db: deps.db, senders: [...channels.senders, new ConsoleSender(process.stdout)], clock: deps.clock, log: deps.log, policy: deliveryPolicy });
   const result = await worker.drainOnce();
   console.log(`outbox：已发送 ${result.sent}，待重试 ${result.retrying}，放弃 ${result.dead}，接管 ${result.reclaimed}，限速顺延 ${result.deferred}。`);
   return result.dead > 0 ? 1 : 0;

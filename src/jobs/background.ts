@@ -7,6 +7,7 @@ import { OutboxWorker } from "../outbox/worker.js";
 import { createJobDeps } from "./deps.js";
 import { startScheduler } from "./scheduler.js";
 import { startScheduledBackup } from "../ops/scheduled-backup.js";
+import { deliveryPolicy } from "./reminder-digest.js";
 
 export interface BackgroundDeps {
   settings: Settings;
@@ -24,7 +25,7 @@ export interface BackgroundDeps {
 export function startBackground(deps: BackgroundDeps): { stop(): Promise<void>; flush(): Promise<unknown> } {
   const log = deps.log.child({ component: "background" });
   if (!deps.settings.SCHEDULER_ENABLED) log.info({ msg: "scheduled jobs disabled (SCHEDULER_ENABLED=false); the outbox worker still runs" });
-  const worker = new OutboxWorker({ db: deps.db, senders: deps.senders, clock: deps.clock, log, leaseMs: deps.settings.OUTBOX_LEASE_SECONDS * 1000 });
+  const worker = new OutboxWorker({ db: deps.db, senders: deps.senders, clock: deps.clock, log, policy: deliveryPolicy, leaseMs: deps.settings.OUTBOX_LEASE_SECONDS * 1000 });
   const jobDeps = createJobDeps({ db: deps.db, settings: deps.settings, clock: deps.clock, log });
   const scheduler = startScheduler(jobDeps, worker, { jobs: deps.settings.SCHEDULER_ENABLED });
   const backup = startScheduledBackup({ db: deps.db, settings: deps.settings, clock: deps.clock, log });

@@ -7,6 +7,7 @@ import { FixedClock } from "../../src/infra/clock.js";
 import type { Db } from "../../src/infra/db.js";
 import { createLogger, type Logger } from "../../src/infra/logger.js";
 import { freshDb } from "./db.js";
+import { deliveryPolicy } from "../../src/jobs/reminder-digest.js";
 
 export interface TestApp {
   url: string;
@@ -29,7 +30,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; now?: D
   const log = opts.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   const app = createApp({ settings, db, clock, log });
   // As in production, replies that cannot go inline leave through the outbox, sent at once.
-  const worker = new OutboxWorker({ db, senders: app.channels.senders, clock, log });
+  const worker = new OutboxWorker({ db, senders: app.channels.senders, clock, log, policy: deliveryPolicy });
   app.replies.onFlush(() => worker.drainOnce());
   const server: Server = createServer(app.koa.callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
