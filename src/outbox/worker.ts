@@ -14,10 +14,10 @@ import type { ChannelSender, SendResult } from "./sender.js";
 /**
  * The durable outbox's sending side (DESIGN.md §3). Each round reads the due rows, takes the
  * platform's pace for them from the shared buckets, claims them in one conditional update
- * (src/outbox/claims.ts), sends, and marks the sent ones in one update: a handful of statements per
- * round rather than several per message. Two processes never send the same row. A row left in
- * `sending` longer than the lease belongs to a worker that died mid-send (or before it wrote the
- * round's outcomes): it is claimed again and re-sent with the same idempotency key.
+ * (src/outbox/claims.ts), sends, and marks the sent ones in updates of MARK_EVERY rows: a handful
+ * of statements per round rather than several per message. Two processes never send the same row.
+ * A row left in `sending` longer than the lease belongs to a worker that died mid-send (or before
+ * it marked what it sent): it is claimed again and re-sent with the same idempotency key.
  */
 export interface OutboxWorkerOptions {
   db: Db;
@@ -55,6 +55,11 @@ type Deferral = { platform: string; recipient?: string };
 export const DEFAULT_LEASE_MS = 5 * 60_000;
 /** Bounds one drain so a tick ends and the next one sees newly due rows. */
 const MAX_ROUNDS = 20;
+/**
+ * Sent rows are marked in one update per this many: few statements per message, and a worker that dies
+ * mid-round leaves at most this many sent-but-unmarked rows to be sent again after the lease.
+ */
+const MARK_EVERY = 25;
 
 export class OutboxWorker {
   readonly workerId: string;
@@ -128,6 +133,7 @@ export class OutboxWorker {
           const outcome = await this.send(claimed, unit.digest?.reply);
           if (outcome.ok) {
             sent.push(...claimed);
+            if (sent.length >= MARK_EVERY) await this.markSent(sent.splice(0), stamp, result);
             if (unit.digest?.covers.length) covered.push({ ids: unit.digest.covers.map((c) => c.id), by: claimed[0].idempotencyKey });
           } else {
             for (const r of claimed) {
@@ -140,13 +146,17 @@ export class OutboxWorker {
     });
     await Promise.all(work);
     await release(this.o.db, unsent, stamp);
-    const written = await markSent(this.o.db, sent.map((r) => r.id), stamp, this.o.clock.now());
-    for (const r of sent) recordSend(r.platform, "sent");
-    if (written !== sent.length) this.o.log.warn({ msg: "outbox claims expired before the outcome was written; those rows belong to another worker now", worker: this.workerId, sent: sent.length, written });
-    result.sent += written;
+    await this.markSent(sent, stamp, result);
     for (const c of covered) {
       await this.o.db.outboxMessage.updateMany({ where: { id: { in: c.ids }, status: { in: ["pending", "failed"] } }, data: { status: "skipped", lastError: `covered by digest ${c.by}` } });
     }
+  }
+
+  private async markSent(rows: Row[], stamp: ClaimStamp, result: DrainResult): Promise<void> {
+    const written = await markSent(this.o.db, rows.map((r) => r.id), stamp, this.o.clock.now());
+    for (const r of rows) recordSend(r.platform, "sent");
+    if (written !== rows.length) this.o.log.warn({ msg: "outbox claims expired before the outcome was written; those rows belong to another worker now", worker: this.workerId, sent: rows.length, written });
+    result.sent += written;
   }
 
   /** Each recipient's sends (one lane each) within the platform's pace; the rest wait for a later tick. */

@@ -161,6 +161,19 @@ describe("the outbox worker", () => {
     expect(all.every((r) => r.status === "sent")).toBe(true);
   });
 
+  it("marks what it sent in batches of 25 while a round goes on, so a worker dying mid-round re-sends at most 25", async () => {
+    await queue(30);
+    const sender = new RecordingSender("console", clock).then(...Array.from({ length: 26 }, () => ({ ok: true as const })), "hang");
+    const dying = worker(sender, { workerId: "dying" });
+    void dying.drainOnce();
+    await waitFor(async () => sender.calls.length === 27);
+    expect(await db.outboxMessage.count({ where: { status: "sent" } })).toBe(25);
+    expect(await db.outboxMessage.count({ where: { status: "sending", claimedBy: "dying" } })).toBe(5);
+    sender.release();
+    await dying.idle();
+    expect(await db.outboxMessage.count({ where: { status: "sent", attempts: 1 } })).toBe(30);
+  });
+
   it("lets two processes drain the same queue without sending any row twice", async () => {
     // On SQLite its own file, which both children open by path. On PostgreSQL (the second CI pass) a
     // fresh database both children share, as instances would.
