@@ -135,7 +135,7 @@ describe("the outbox worker", () => {
     const crashed = new RecordingSender("console", clock).then("hang");
     const dying = worker(crashed, { workerId: "dying", leaseMs: 60_000, concurrency: 1, batchSize: 2 });
     void dying.drainOnce();
-    await waitFor(async () => crashed.calls.length === 1);
+    await crashed.untilCalls(1);
     // The dying worker claimed its round (both of zhao's rows) and hangs on the first send.
     expect(await row("msg:0")).toMatchObject({ status: "sending", claimedBy: "dying", attempts: 1 });
     expect(await row("msg:1")).toMatchObject({ status: "sending", claimedBy: "dying", attempts: 1 });
@@ -166,7 +166,7 @@ describe("the outbox worker", () => {
     const sender = new RecordingSender("console", clock).then(...Array.from({ length: 26 }, () => ({ ok: true as const })), "hang");
     const dying = worker(sender, { workerId: "dying" });
     void dying.drainOnce();
-    await waitFor(async () => sender.calls.length === 27);
+    await sender.untilCalls(27);
     expect(await db.outboxMessage.count({ where: { status: "sent" } })).toBe(25);
     expect(await db.outboxMessage.count({ where: { status: "sending", claimedBy: "dying" } })).toBe(5);
     sender.release();
@@ -224,14 +224,6 @@ describe("the outbox worker", () => {
     expect(text).toBe("〔推送 → zhao｜msg:0〕\n第 0 条\n\n");
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error("condition not reached");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** Two instances means two processes: each has its own connection, as in production. */
 async function drainInChild(dbUrl: string, workerId: string): Promise<string[]> {
