@@ -11,6 +11,7 @@ import { createCore } from "./conversation/create-core.js";
 import { startBackground } from "./jobs/background.js";
 import { ReplyRoute } from "./outbox/replies.js";
 import type { ChannelSender } from "./outbox/sender.js";
+import { deliveryPolicy } from "./jobs/reminder-digest.js";
 import { OutboxWorker } from "./outbox/worker.js";
 
 export interface BotOptions {
@@ -55,7 +56,7 @@ export function createBot(settings: Settings, opts: BotOptions): Bot {
   const route = new ReplyRoute({ db, clock, log });
   const channels =
     opts.platforms === false ? noChannels() : createChannels({ settings, clock, log, db, handle: (ev) => core.handle(ev), route });
-  const worker = new OutboxWorker({ db, clock, log, senders: [...channels.senders, ...(opts.senders ?? [])], leaseMs: settings.OUTBOX_LEASE_SECONDS * 1000 });
+  const worker = new OutboxWorker({ db, clock, log, senders: [...channels.senders, ...(opts.senders ?? [])], policy: deliveryPolicy, leaseMs: settings.OUTBOX_LEASE_SECONDS * 1000 });
   route.onFlush(() => worker.drainOnce());
   const koa = createApp({ settings, db, clock, log, channels });
   return {

@@ -39,7 +39,7 @@ export function createChannels(deps: ChannelDeps): Channels {
   const drains: (() => Promise<void>)[] = [];
   const starts: (() => Promise<void>)[] = [];
   if (wecomEnabled(settings)) {
-    const sender = createWecomSender({ settings, clock, log });
+    const sender = createWecomSender({ settings, clock, log, db: deps.db });
     routes.push(createWecomRoutes({ settings, clock, log, handle, sender, deliver: route.deliverer(sender) }));
     senders.push(sender);
   }

@@ -4,7 +4,7 @@ import type { Db } from "../infra/db.js";
 import type { Logger } from "../infra/logger.js";
 import { loadWorkingDays, type WorkingDays } from "../domain/working-days.js";
 import type { ReminderSchedule } from "./reminder-schedule.js";
-import { type DeliveryWindow, parseQuietHours } from "../outbox/calm.js";
+import { type DeliveryWindow, parseQuietHours } from "../domain/quiet-hours.js";
 
 /** What every scheduled job gets: injected, so tests run a year on a FixedClock. */
 export interface JobDeps {
@@ -13,7 +13,7 @@ export interface JobDeps {
   clock: Clock;
   log: Logger;
   workingDays: WorkingDays;
-  /** QUIET_HOURS: the working-day hours pushes go out in (src/outbox/calm.ts). */
+  /** QUIET_HOURS: the working-day hours pushes go out in (src/domain/quiet-hours.ts). */
   sendWindow: DeliveryWindow;
   schedule: ReminderSchedule;
 }

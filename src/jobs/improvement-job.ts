@@ -3,7 +3,7 @@ import { improvementCard, improvementReminder } from "../conversation/improvemen
 import { addDays, beijingDate } from "../domain/calendar.js";
 import { recordMisses, unanswered } from "../domain/improvements.js";
 import type { Tx } from "../infra/db.js";
-import { nextDeliveryTime } from "../outbox/calm.js";
+import { nextDeliveryTime } from "../domain/quiet-hours.js";
 import { enqueue } from "../outbox/enqueue.js";
 import type { JobDeps } from "./deps.js";
 import type { JobContext } from "./ledger.js";

@@ -7,7 +7,7 @@ import type { Db } from "../infra/db.js";
 import { enqueue } from "../outbox/enqueue.js";
 import type { JobDeps } from "./deps.js";
 import type { JobContext } from "./ledger.js";
-import { nextDeliveryTime } from "../outbox/calm.js";
+import { nextDeliveryTime } from "../domain/quiet-hours.js";
 
 /**
  * The quarterly negative list (§2.23): "完成目标记0分，未完成目标记负分、超额完成目标不加分", formed

@@ -5,7 +5,7 @@ import { computeNegativeLists, getNegativeList } from "../domain/negative-list.j
 import { loadRules } from "../domain/rules.js";
 import type { JobDeps } from "./deps.js";
 import { assertQuarterClosed, headMessages } from "./negative-list-job.js";
-import { nextDeliveryTime } from "../outbox/calm.js";
+import { nextDeliveryTime } from "../domain/quiet-hours.js";
 
 /**
  * `npm run job -- negative-list --dry-run`: the messages the job would queue, read-only. Lists not

@@ -7,9 +7,10 @@ import type { Tx } from "../infra/db.js";
 import { enqueue } from "../outbox/enqueue.js";
 import type { JobDeps } from "./deps.js";
 import type { JobContext } from "./ledger.js";
+import { REMINDER_DIGEST } from "./reminder-digest.js";
 import { reminderText, type ReminderItem } from "./reminder-messages.js";
 import { remindersDueToday, type ReminderKind } from "./reminder-schedule.js";
-import { isMuted, nextDeliveryTime } from "../outbox/calm.js";
+import { isMuted, nextDeliveryTime } from "../domain/quiet-hours.js";
 
 /**
  * Deadline reminders (DESIGN.md §3, §2.21 季度管理): every quarterly milestone and every target
@@ -136,14 +137,14 @@ export async function runReminders(deps: JobDeps, today: string, ctx: JobContext
   const now = deps.clock.now();
   const plan = await planReminders(deps.db, deps, today, now, ctx.cursor.afterTargetId ?? 0);
   // Pushes the bot starts itself wait for QUIET_HOURS on a working day. Applied here, not in the
-  // worker: the outbox also carries direct answers, which must never wait (src/outbox/calm.ts).
+  // worker: the outbox also carries direct answers, which must never wait (src/domain/quiet-hours.ts).
   const notBefore = nextDeliveryTime(now, deps.sendWindow, deps.workingDays.isWorkingDay);
   const targetIds = [...new Set(plan.map((p) => p.targetId))];
   for (let i = 0; i < targetIds.length; i += CHUNK) {
     const ids = new Set(targetIds.slice(i, i + CHUNK));
     await deps.db.$transaction(async (tx) => {
       for (const p of plan.filter((x) => ids.has(x.targetId))) {
-        const queued = await enqueue(tx, p.userId, p.reply, { key: p.key, mandatory: p.mandatory, now, notBefore, targetId: p.targetId, standInForId: p.standInForId });
+        const queued = await enqueue(tx, p.userId, p.reply, { key: p.key, mandatory: p.mandatory, digestGroup: REMINDER_DIGEST, now, notBefore, targetId: p.targetId, standInForId: p.standInForId });
         summary[queued ? "queued" : "alreadyQueued"] += 1;
       }
     });

@@ -5,7 +5,7 @@ import { currentCycle } from "../domain/cycles.js";
 import { agencyRollup, provinceRollup, rollupWindowsDue } from "../domain/rollup.js";
 import type { Tx } from "../infra/db.js";
 import { enqueue } from "../outbox/enqueue.js";
-import { nextDeliveryTime } from "../outbox/calm.js";
+import { nextDeliveryTime } from "../domain/quiet-hours.js";
 import type { JobDeps } from "./deps.js";
 import type { JobContext } from "./ledger.js";
 

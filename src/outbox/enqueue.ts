@@ -5,8 +5,10 @@ import { rememberCards } from "../messages/cards.js";
 export interface EnqueueOptions {
   /** Idempotency key, e.g. `negative-list:2026Q1:12`: the same key is never queued or sent twice. */
   key: string;
-  /** Mandatory notices (§2.23 negative list to heads, escalations) ignore a user's mute. */
+  /** Mandatory notices (§2.23 negative list to heads, escalations) ignore a user's mute and are never merged. */
   mandatory?: boolean;
+  /** Optional messages of one group for one person may go out as one digest (the worker's DeliveryPolicy). */
+  digestGroup?: string;
   now?: Date;
   /** Earliest send time (quiet hours). */
   notBefore?: Date;
@@ -40,6 +42,7 @@ export async function enqueue(tx: Tx, userId: number, reply: Reply, opts: Enqueu
       recipient: identity?.externalId ?? "",
       payload: JSON.stringify(reply),
       mandatory: opts.mandatory ?? false,
+      digestGroup: opts.digestGroup ?? null,
       // A person with no platform account cannot be reached; keep the row for the operator to see.
       status: identity ? "pending" : "dead",
       lastError: identity ? null : "user has no platform identity",

@@ -12,6 +12,7 @@ export class RecordingSender implements ChannelSender {
   readonly delivered: { recipient: string; reply: Reply; key: string; at: number }[] = [];
   private readonly script: (SendResult | "hang")[] = [];
   private readonly hanging: ((r: SendResult) => void)[] = [];
+  private readonly waiting: { n: number; resolve: () => void }[] = [];
 
   constructor(
     readonly platform: Platform,
@@ -29,9 +30,19 @@ export class RecordingSender implements ChannelSender {
     for (const resolve of this.hanging.splice(0)) resolve(result);
   }
 
+  /** Resolves once `n` sends have been asked for (an awaited signal instead of polling). */
+  untilCalls(n: number): Promise<void> {
+    if (this.calls.length >= n) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push({ n, resolve }));
+  }
+
   async send(recipient: string, reply: Reply, meta: SendMeta): Promise<SendResult> {
     const call = { recipient, reply, key: meta.idempotencyKey, at: this.clock.now().getTime() };
     this.calls.push(call);
+    for (const w of this.waiting.filter((x) => this.calls.length >= x.n)) {
+      this.waiting.splice(this.waiting.indexOf(w), 1);
+      w.resolve();
+    }
     const next = this.script.shift() ?? { ok: true };
     if (next === "hang") return new Promise((resolve) => this.hanging.push(resolve));
     if (next.ok) this.delivered.push(call);

@@ -129,31 +129,49 @@ describe("the outbox worker", () => {
     expect(sender.calls).toHaveLength(1);
   });
 
-  it("re-sends a row left in `sending` by a crash, with the same key, only once its lease has expired", async () => {
+  it("re-sends rows left in `sending` by a crash, in order, with the same keys, only once their lease has expired", async () => {
     await queue(2);
+    await db.outboxMessage.create({ data: { idempotencyKey: "other:0", platform: "console", recipient: "sun", payload: '{"kind":"text","text":"x"}', notBefore: T0 } });
     const crashed = new RecordingSender("console", clock).then("hang");
-    const dying = worker(crashed, { workerId: "dying", leaseMs: 60_000, concurrency: 1 });
+    const dying = worker(crashed, { workerId: "dying", leaseMs: 60_000, concurrency: 1, batchSize: 2 });
     void dying.drainOnce();
-    await waitFor(async () => (await row("msg:0")).status === "sending");
-    expect(await row("msg:0")).toMatchObject({ claimedBy: "dying", attempts: 1 });
+    await crashed.untilCalls(1);
+    // The dying worker claimed its round (both of zhao's rows) and hangs on the first send.
+    expect(await row("msg:0")).toMatchObject({ status: "sending", claimedBy: "dying", attempts: 1 });
+    expect(await row("msg:1")).toMatchObject({ status: "sending", claimedBy: "dying", attempts: 1 });
 
     const survivor = new RecordingSender("console", clock);
     const next = worker(survivor, { workerId: "survivor", leaseMs: 60_000 });
     await next.drainOnce();
-    // Within the lease the row is still the other worker's; the next row is not held up by it.
-    expect(survivor.calls.map((c) => c.key)).toEqual(["msg:1"]);
+    // Within the lease its rows are still the other worker's; another recipient is not held up.
+    expect(survivor.calls.map((c) => c.key)).toEqual(["other:0"]);
 
     clock.advance(60_001);
-    expect((await next.drainOnce()).reclaimed).toBe(1);
-    expect(survivor.delivered.map((c) => c.key)).toContain("msg:0");
+    expect((await next.drainOnce()).reclaimed).toBe(2);
+    expect(survivor.delivered.map((c) => c.key)).toEqual(["other:0", "msg:0", "msg:1"]);
     expect(await row("msg:0")).toMatchObject({ status: "sent", attempts: 2, claimedBy: "survivor" });
 
-    // The presumed-dead worker wakes up: its late outcome must not overwrite the survivor's.
+    // The presumed-dead worker wakes up: its late outcomes must not overwrite the survivor's.
     crashed.release({ ok: false, kind: "permanent", message: "late" });
     await dying.idle();
+    // Past half its lease it sends nothing more of its round: msg:1 went once, from the survivor.
+    expect(crashed.calls).toHaveLength(1);
     expect(await row("msg:0")).toMatchObject({ status: "sent", lastError: null });
     const all = await db.outboxMessage.findMany();
     expect(all.every((r) => r.status === "sent")).toBe(true);
+  });
+
+  it("marks what it sent in batches of 25 while a round goes on, so a worker dying mid-round re-sends at most 25", async () => {
+    await queue(30);
+    const sender = new RecordingSender("console", clock).then(...Array.from({ length: 26 }, () => ({ ok: true as const })), "hang");
+    const dying = worker(sender, { workerId: "dying" });
+    void dying.drainOnce();
+    await sender.untilCalls(27);
+    expect(await db.outboxMessage.count({ where: { status: "sent" } })).toBe(25);
+    expect(await db.outboxMessage.count({ where: { status: "sending", claimedBy: "dying" } })).toBe(5);
+    sender.release();
+    await dying.idle();
+    expect(await db.outboxMessage.count({ where: { status: "sent", attempts: 1 } })).toBe(30);
   });
 
   it("lets two processes drain the same queue without sending any row twice", async () => {
@@ -206,14 +224,6 @@ describe("the outbox worker", () => {
     expect(text).toBe("〔推送 → zhao｜msg:0〕\n第 0 条\n\n");
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error("condition not reached");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** Two instances means two processes: each has its own connection, as in production. */
 async function drainInChild(dbUrl: string, workerId: string): Promise<string[]> {

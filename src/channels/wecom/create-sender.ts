@@ -3,7 +3,8 @@ import type { Settings } from "../../config/settings.js";
 import type { Clock } from "../../infra/clock.js";
 import type { Logger } from "../../infra/logger.js";
 import { WecomApiClient } from "./api.js";
-import { MemoryResponseCodes } from "./response-codes.js";
+import type { Db } from "../../infra/db.js";
+import { DbResponseCodes, MemoryResponseCodes } from "./response-codes.js";
 import { WecomSender } from "./sender.js";
 
 export interface WecomCredentials {
@@ -28,10 +29,13 @@ export function wecomCredentials(s: Settings): WecomCredentials {
   return { corpId: WECOM_CORP_ID, agentId, secret: WECOM_SECRET, token: WECOM_TOKEN, encodingAesKey: WECOM_ENCODING_AES_KEY, apiBase: WECOM_API_BASE };
 }
 
-/** One sender per app: its API client holds the token cache, its store the card response codes. */
-export function createWecomSender(deps: { settings: Settings; clock: Clock; log: Logger; http?: AxiosInstance }): WecomSender {
+/**
+ * One sender per app: its API client holds the token cache, its store the card response codes (in the
+ * database when given one, so every instance finds them).
+ */
+export function createWecomSender(deps: { settings: Settings; clock: Clock; log: Logger; http?: AxiosInstance; db?: Db }): WecomSender {
   const c = wecomCredentials(deps.settings);
   const log = deps.log.child({ channel: "wecom" });
   const api = new WecomApiClient({ baseUrl: c.apiBase, corpId: c.corpId, secret: c.secret, agentId: c.agentId, clock: deps.clock, log, http: deps.http });
-  return new WecomSender(api, new MemoryResponseCodes(deps.clock), log);
+  return new WecomSender(api, deps.db ? new DbResponseCodes(deps.db, deps.clock) : new MemoryResponseCodes(deps.clock), log);
 }

@@ -4,4 +4,4 @@ export { createWecomSender, wecomCredentials, type WecomCredentials } from "./cr
 export { WecomSender, classify } from "./sender.js";
 export { WecomApiClient, WecomApiError, WecomHttpError, type WecomApiOptions } from "./api.js";
 export { MAX_TIMESTAMP_SKEW_MS, MAX_BODY_BYTES } from "./callback-guard.js";
-export { MemoryResponseCodes, type ResponseCodeStore } from "./response-codes.js";
+export { DbResponseCodes, MemoryResponseCodes, type ResponseCodeStore } from "./response-codes.js";

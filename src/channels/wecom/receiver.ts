@@ -91,7 +91,7 @@ export function createWecomRoutes(deps: WecomRoutesDeps): Router {
       }
       const ev = n.event;
       // Kept before handling so a card-update sent later through the API can still use it.
-      if (n.responseCode && n.taskId) sender.responseCodes.put(n.taskId, n.responseCode);
+      if (n.responseCode && n.taskId) await sender.responseCodes.put(n.taskId, n.responseCode);
       const evLog = log.child({ eventKey: ev.eventKey });
       const userid = ev.senderId;
       const background = (replies: Reply[]) => {

@@ -59,11 +59,11 @@ export class WecomSender implements ChannelSender {
           this.log.warn({ cardKey: reply.card.key }, "wecom selects show at most 10 options; the list was cut to 10 around the preselected one");
         }
         const res = await this.api.sendMessage(to, body);
-        if (res.response_code) this.responseCodes.put(encodeTaskId(reply.card.key), res.response_code);
+        if (res.response_code) await this.responseCodes.put(encodeTaskId(reply.card.key), res.response_code);
         return sent(res);
       }
       case "card-update": {
-        const code = this.responseCodes.take(encodeTaskId(reply.cardKey));
+        const code = await this.responseCodes.take(encodeTaskId(reply.cardKey));
         if (!code) return { ok: false, kind: "permanent", code: "no_response_code", message: "no unused response_code for this card (72 h, single use)" };
         await this.api.updateTemplateCardButton([to], code, reply.status);
         return { ok: true };
