@@ -13,7 +13,8 @@ import { referenceNegativeLists } from "./negative-list-reference.js";
  * quarter of a seeded random province. The province is made to sit on the rule's edges: items due
  * at any time of a Beijing day, achieved or closed a millisecond before or at the end of that day,
  * a deadline and a milestone on the same day, targets that are not scored (draft, reviewed), targets
- * with no milestones, dynamic targets with and without a document, codes that sort numerically.
+ * with no milestones, dynamic targets with and without a document, codes that sort numerically, text
+ * with control characters.
  */
 let db: Db;
 let cycleId: number;
@@ -73,7 +74,8 @@ beforeAll(async () => {
           agencyId: agency.id,
           category: "functional",
           source: "local",
-          title: `随机目标${a}-${n}`,
+          // Now and then with control characters and an emoji, which the database's aggregation must carry intact.
+          title: random() < 0.15 ? `随机目标${a}-${n}\x1f\x1e\x1d😀` : `随机目标${a}-${n}`,
           deadline: onDay(deadlineDay),
           status,
           managementType: dynamic ? "dynamic" : "initial",
@@ -83,7 +85,7 @@ beforeAll(async () => {
             create: quarters.map((quarter) => {
               // Now and then the milestone falls on the deadline's own day (at another hour).
               const day = random() < 0.3 ? deadlineDay : someDay();
-              return { quarter, dueOn: onDay(day), description: `随机节点${quarter}`, expectedProgress: quarter * 25, achievedAt: doneAround(day) };
+              return { quarter, dueOn: onDay(day), description: random() < 0.15 ? `随机节点\x1de${quarter}\x1f` : `随机节点${quarter}`, expectedProgress: quarter * 25, achievedAt: doneAround(day) };
             }),
           },
         },
@@ -104,7 +106,7 @@ describe("§2.23 负面清单 by set-based SQL equals the row-by-row reference",
 
   it("the seeded province reaches every wording the rule has", async () => {
     const reasons = (await Promise.all(QUARTERS.map((q) => referenceNegativeLists(db, q, rules)))).flatMap((ls) => ls.flatMap((l) => l.entries.map((e) => e.reason)));
-    for (const wording of ["节点未按期完成", "同日到期，一并计为一项", "才完成", "（动态目标，黔府办发", "（动态目标）未按期完成"]) {
+    for (const wording of ["\x1f\x1e\x1d😀", "\x1de", "节点未按期完成", "同日到期，一并计为一项", "才完成", "（动态目标，黔府办发", "（动态目标）未按期完成"]) {
       expect(reasons.some((r) => r.includes(wording)), wording).toBe(true);
     }
   });
