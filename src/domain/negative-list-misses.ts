@@ -101,7 +101,8 @@ const UNESCAPE: Record<string, string> = { e: ESC, u: US, r: RS };
 
 const text = (column: Prisma.Sql) => Prisma.sql`replace(replace(replace(${column}, ${ESC}, ${`${ESC}e`}), ${US}, ${`${ESC}u`}), ${RS}, ${`${ESC}r`})`;
 const num = (column: Prisma.Sql) => Prisma.sql`CAST(${column} AS TEXT)`;
-const unescape = (s: string) => (s.includes(ESC) ? s.replace(/\x1d([eur])/g, (_, c: string) => UNESCAPE[c]) : s);
+const ESCAPED = new RegExp(`${ESC}([eur])`, "g");
+const unescape = (s: string) => (s.includes(ESC) ? s.replace(ESCAPED, (_, c: string) => UNESCAPE[c]) : s);
 
 /** One record: the fields joined by US, each bound as a parameter (a raw control character would not survive). */
 const record = (fields: Prisma.Sql[]) => Prisma.join(fields.flatMap((f, i) => (i ? [Prisma.sql`${US}`, f] : [f])), " || ");

@@ -87,31 +87,36 @@ function reasonOf({ wording: t, milestone: m, target, day }: Miss): string {
   return `${name}未按期完成（完成时限 ${chineseDate(day)}${late}${sameDay}）`;
 }
 
-/** Stores computed lists, entries numbered 1, 2, 3 …; a list already stored for the agency and period is kept as it is. */
+/**
+ * Stores computed lists, entries numbered 1, 2, 3 … in each; a list already stored for the agency and
+ * period is kept as it is. Multi-row inserts in batches under the bound-parameter limit both databases
+ * accept (SQLite 32,766), so a province's 100,000 entries are a few dozen statements, not one per list.
+ */
 export async function storeNegativeLists(tx: Tx, cycleId: number, q: Quarter, lists: ComputedList[], now: Date) {
   const period = periodOf(q);
-  const stored = [];
-  for (const l of lists) {
-    const existing = await tx.negativeList.findUnique({ where: { agencyId_period: { agencyId: l.agencyId, period } } });
-    if (existing) {
-      stored.push(existing);
-      continue;
+  const kept = new Set((await tx.negativeList.findMany({ where: { period }, select: { agencyId: true } })).map((l) => l.agencyId));
+  const fresh = lists.filter((l) => !kept.has(l.agencyId));
+  const rows = fresh.map((l) => ({ agencyId: l.agencyId, cycleId, period, totalPoints: round(l.totalPoints), computedAt: now }));
+  for (let i = 0; i < rows.length; i += LIST_BATCH) await tx.negativeList.createMany({ data: rows.slice(i, i + LIST_BATCH) });
+  const byAgency = new Map((await tx.negativeList.findMany({ where: { period } })).map((l) => [l.agencyId, l]));
+  let batch: { listId: number; seq: number; targetId: number; milestoneId: number | null; points: number; reason: string }[] = [];
+  for (const l of fresh) {
+    const listId = byAgency.get(l.agencyId)!.id;
+    for (const [i, e] of l.entries.entries()) {
+      batch.push({ listId, seq: i + 1, targetId: e.targetId, milestoneId: e.milestoneId, points: e.points, reason: e.reason });
+      if (batch.length === ENTRY_BATCH) {
+        await tx.negativeListEntry.createMany({ data: batch });
+        batch = [];
+      }
     }
-    const list = await tx.negativeList.create({ data: { agencyId: l.agencyId, cycleId, period, totalPoints: round(l.totalPoints), computedAt: now } });
-    // Batched inserts, each under the SQLite adapter's bound-parameter limit (6 columns × 100 rows).
-    for (let i = 0; i < l.entries.length; i += ENTRY_BATCH) {
-      await tx.negativeListEntry.createMany({
-        data: l.entries
-          .slice(i, i + ENTRY_BATCH)
-          .map((e, j) => ({ listId: list.id, seq: i + j + 1, targetId: e.targetId, milestoneId: e.milestoneId, points: e.points, reason: e.reason })),
-      });
-    }
-    stored.push(list);
   }
-  return stored;
+  if (batch.length) await tx.negativeListEntry.createMany({ data: batch });
+  return lists.map((l) => byAgency.get(l.agencyId)!);
 }
 
-const ENTRY_BATCH = 100;
+/** Rows per insert: 5 columns × 6,000 and 6 columns × 5,000 bound values, under SQLite's 32,766. */
+const LIST_BATCH = 6_000;
+const ENTRY_BATCH = 5_000;
 
 export function round(n: number): number {
   return Math.round(n * 100) / 100;
