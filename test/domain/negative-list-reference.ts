@@ -5,7 +5,7 @@ import type { YearRules } from "../../src/domain/rules.js";
 
 /**
  * The negative list (§2.23) as it was computed row by row before the set-based SQL (commit ba7030a),
- * kept verbatim as the reference the differential test compares the new computation with.
+ * kept verbatim (but for an explicit milestone order) as the reference the differential test compares the new computation with.
  */
 /** Targets the standard scores: issued ones, whatever they became (Fig. 1). */
 const SCORED_STATUSES = ["issued", "in_progress", "completed", "not_completed"];
@@ -46,6 +46,8 @@ export async function referenceNegativeLists(tx: Tx, q: Quarter, rules: YearRule
   const dueMilestones = await tx.milestone.findMany({
     where: { dueOn: inQuarter, target: { status: { in: SCORED_STATUSES }, ...scope } },
     select: { id: true, targetId: true, dueOn: true, achievedAt: true },
+    // Added to the original: the order SQLite's dueOn index gave, so PostgreSQL's runs agree.
+    orderBy: [{ dueOn: "asc" }, { id: "asc" }],
   });
   const dueTargets = await tx.target.findMany({
     where: { deadline: inQuarter, status: { in: SCORED_STATUSES }, ...scope },
