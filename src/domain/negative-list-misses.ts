@@ -120,10 +120,6 @@ function parse<T>(misses: string, fields: number, build: (f: string[]) => T): T[
   });
 }
 
-function wording(targetId: string, f: string[]): TargetWording {
-  return { targetId: Number(targetId), code: unescape(f[0]), title: unescape(f[1]), managementType: unescape(f[2]), documentNo: unescape(f[3]) || null };
-}
-
 interface AggregatedRow {
   agencyId: number;
   misses: string;
@@ -143,7 +139,17 @@ async function missedMilestones(tx: Tx, scope: MissScope, days: DayRange[]): Pro
 }
 
 function milestone(f: string[], days: DayRange[]): MissedMilestone {
-  return { ...wording(f[1], f.slice(5)), milestoneId: Number(f[0]), day: days[Number(f[2])].day, quarter: Number(f[3]), description: unescape(f[4]) };
+  return {
+    milestoneId: Number(f[0]),
+    targetId: Number(f[1]),
+    day: days[Number(f[2])].day,
+    quarter: Number(f[3]),
+    description: unescape(f[4]),
+    code: unescape(f[5]),
+    title: unescape(f[6]),
+    managementType: unescape(f[7]),
+    documentNo: unescape(f[8]) || null,
+  };
 }
 
 /** The rule of a target's deadline, for one day: not closed as completed by its end. */
@@ -178,6 +184,15 @@ async function lateCompletions(tx: Tx, scope: MissScope, days: DayRange[]): Prom
 }
 
 function deadline(f: string[], days: DayRange[], closed: Map<number, Date>): MissedDeadline {
-  const w = wording(f[0], f.slice(3));
-  return { ...w, day: days[Number(f[1])].day, status: unescape(f[2]), closedAt: closed.get(w.targetId) ?? null };
+  const targetId = Number(f[0]);
+  return {
+    targetId,
+    day: days[Number(f[1])].day,
+    status: unescape(f[2]),
+    code: unescape(f[3]),
+    title: unescape(f[4]),
+    managementType: unescape(f[5]),
+    documentNo: unescape(f[6]) || null,
+    closedAt: closed.get(targetId) ?? null,
+  };
 }
