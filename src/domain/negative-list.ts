@@ -1,3 +1,4 @@
+import { Prisma } from "../generated/prisma/client.js";
 import type { Tx } from "../infra/db.js";
 import { type Quarter, beijingDate, chineseDate, periodOf } from "./calendar.js";
 import { type AgencyMisses, type MissedDeadline, type MissedMilestone, type TargetWording, findMisses } from "./negative-list-misses.js";
@@ -89,32 +90,35 @@ function reasonOf({ wording: t, milestone: m, target, day }: Miss): string {
 
 /**
  * Stores computed lists, entries numbered 1, 2, 3 … in each; a list already stored for the agency and
- * period is kept as it is. Multi-row inserts in batches under the bound-parameter limit both databases
+ * period is kept as it is. Multi-row INSERTs in batches under the bound-parameter limit both databases
  * accept (SQLite 32,766), so a province's 100,000 entries are a few dozen statements, not one per list.
  */
 export async function storeNegativeLists(tx: Tx, cycleId: number, q: Quarter, lists: ComputedList[], now: Date) {
   const period = periodOf(q);
   const kept = new Set((await tx.negativeList.findMany({ where: { period }, select: { agencyId: true } })).map((l) => l.agencyId));
   const fresh = lists.filter((l) => !kept.has(l.agencyId));
-  const rows = fresh.map((l) => ({ agencyId: l.agencyId, cycleId, period, totalPoints: round(l.totalPoints), computedAt: now }));
-  for (let i = 0; i < rows.length; i += LIST_BATCH) await tx.negativeList.createMany({ data: rows.slice(i, i + LIST_BATCH) });
+  for (let i = 0; i < fresh.length; i += LIST_BATCH) {
+    const rows = fresh.slice(i, i + LIST_BATCH).map((l) => Prisma.sql`(${l.agencyId}, ${cycleId}, ${period}, ${round(l.totalPoints)}, ${now})`);
+    await tx.$executeRaw`INSERT INTO "NegativeList" ("agencyId", "cycleId", "period", "totalPoints", "computedAt") VALUES ${Prisma.join(rows)}`;
+  }
   const byAgency = new Map((await tx.negativeList.findMany({ where: { period } })).map((l) => [l.agencyId, l]));
-  let batch: { listId: number; seq: number; targetId: number; milestoneId: number | null; points: number; reason: string }[] = [];
+  let batch: Prisma.Sql[] = [];
+  const flush = async () => {
+    if (batch.length) await tx.$executeRaw`INSERT INTO "NegativeListEntry" ("listId", "seq", "targetId", "milestoneId", "points", "reason") VALUES ${Prisma.join(batch)}`;
+    batch = [];
+  };
   for (const l of fresh) {
     const listId = byAgency.get(l.agencyId)!.id;
     for (const [i, e] of l.entries.entries()) {
-      batch.push({ listId, seq: i + 1, targetId: e.targetId, milestoneId: e.milestoneId, points: e.points, reason: e.reason });
-      if (batch.length === ENTRY_BATCH) {
-        await tx.negativeListEntry.createMany({ data: batch });
-        batch = [];
-      }
+      batch.push(Prisma.sql`(${listId}, ${i + 1}, ${e.targetId}, ${e.milestoneId}, ${e.points}, ${e.reason})`);
+      if (batch.length === ENTRY_BATCH) await flush();
     }
   }
-  if (batch.length) await tx.negativeListEntry.createMany({ data: batch });
+  await flush();
   return lists.map((l) => byAgency.get(l.agencyId)!);
 }
 
-/** Rows per insert: 5 columns × 6,000 and 6 columns × 5,000 bound values, under SQLite's 32,766. */
+/** Rows per INSERT: 5 columns × 6,000 and 6 columns × 5,000 bound values, under SQLite's 32,766. */
 const LIST_BATCH = 6_000;
 const ENTRY_BATCH = 5_000;
 
