@@ -91,7 +91,7 @@ function reasonOf({ wording: t, milestone: m, target, day }: Miss): string {
 /**
  * Stores computed lists, entries numbered 1, 2, 3 … in each; a list already stored for the agency and
  * period is kept as it is. Multi-row INSERTs in batches under the bound-parameter limit both databases
- * accept (SQLite 32,766), so a province's 100,000 entries are a few dozen statements, not one per list.
+ * accept (SQLite 32,766), so a province's 100,000 entries are ten statements, not one per list.
  */
 export async function storeNegativeLists(tx: Tx, cycleId: number, q: Quarter, lists: ComputedList[], now: Date) {
   const period = periodOf(q);
@@ -102,25 +102,46 @@ export async function storeNegativeLists(tx: Tx, cycleId: number, q: Quarter, li
     await tx.$executeRaw`INSERT INTO "NegativeList" ("agencyId", "cycleId", "period", "totalPoints", "computedAt") VALUES ${Prisma.join(rows)}`;
   }
   const byAgency = new Map((await tx.negativeList.findMany({ where: { period } })).map((l) => [l.agencyId, l]));
-  let batch: Prisma.Sql[] = [];
-  const flush = async () => {
-    if (batch.length) await tx.$executeRaw`INSERT INTO "NegativeListEntry" ("listId", "seq", "targetId", "milestoneId", "points", "reason") VALUES ${Prisma.join(batch)}`;
-    batch = [];
-  };
+  let batch: EntryRow[] = [];
   for (const l of fresh) {
     const listId = byAgency.get(l.agencyId)!.id;
     for (const [i, e] of l.entries.entries()) {
-      batch.push(Prisma.sql`(${listId}, ${i + 1}, ${e.targetId}, ${e.milestoneId}, ${e.points}, ${e.reason})`);
-      if (batch.length === ENTRY_BATCH) await flush();
+      batch.push({ listId, seq: i + 1, targetId: e.targetId, milestoneId: e.milestoneId, points: e.points, reason: e.reason });
+      if (batch.length === ENTRY_BATCH) {
+        await insertEntries(tx, batch);
+        batch = [];
+      }
     }
   }
-  await flush();
+  if (batch.length) await insertEntries(tx, batch);
   return lists.map((l) => byAgency.get(l.agencyId)!);
 }
 
-/** Rows per INSERT: 5 columns × 6,000 and 6 columns × 5,000 bound values, under SQLite's 32,766. */
+/** Rows per INSERT: lists bind 5 values each (30,000), entries only their reason (the rest are numbers written as literals). */
 const LIST_BATCH = 6_000;
-const ENTRY_BATCH = 5_000;
+const ENTRY_BATCH = 10_000;
+
+interface EntryRow {
+  listId: number;
+  seq: number;
+  targetId: number;
+  milestoneId: number | null;
+  points: number;
+  reason: string;
+}
+
+/** A number as an SQL literal: only finite numbers, so nothing but digits, sign, point and exponent reach the text. */
+function literal(n: number | null): string {
+  if (n === null) return "NULL";
+  if (!Number.isFinite(n)) throw new RangeError(`not a finite number: ${n}`);
+  return String(n);
+}
+
+/** One multi-row INSERT; built as one statement of strings and values, not a fragment per row. */
+async function insertEntries(tx: Tx, rows: EntryRow[]): Promise<void> {
+  const strings = rows.map((r, i) => `${i ? "), " : `INSERT INTO "NegativeListEntry" ("listId", "seq", "targetId", "milestoneId", "points", "reason") VALUES `}(${literal(r.listId)}, ${literal(r.seq)}, ${literal(r.targetId)}, ${literal(r.milestoneId)}, ${literal(r.points)}, `);
+  await tx.$executeRaw(new Prisma.Sql([...strings, ")"], rows.map((r) => r.reason)));
+}
 
 export function round(n: number): number {
   return Math.round(n * 100) / 100;

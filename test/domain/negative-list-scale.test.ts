@@ -7,7 +7,7 @@ import { syntheticProvince } from "../../bench/synthetic-province.js";
 
 /**
  * The negative list (§2.23) on provinces large enough that the misses span several aggregated rows
- * and the stored entries several multi-row INSERTs (5,000 entries per statement).
+ * and the stored entries several multi-row INSERTs (10,000 entries per statement).
  */
 let db: Db;
 let large: Db;
@@ -20,7 +20,7 @@ const missingAgencies = (n: number) => Array.from({ length: n }, (_, i) => i + 1
 
 beforeAll(async () => {
   db = await createDb(syntheticProvince(30, 60, "test/.tmp"), { count: smallCount });
-  large = await createDb(syntheticProvince(180, 100, "test/.tmp"), { count: largeCount });
+  large = await createDb(syntheticProvince(330, 100, "test/.tmp"), { count: largeCount });
 }, 120_000);
 afterAll(async () => {
   await db.$disconnect();
@@ -48,23 +48,23 @@ describe("a large quarter's negative list", () => {
     expect(largeCount.sql.filter((sql) => /string_agg/.test(sql))).toHaveLength(2);
   });
 
-  it("stores 6,000 entries over two INSERTs, numbered 1 … 100 in each of the 60 lists, and keeps them on a second run", async () => {
+  it("stores 11,000 entries over two INSERTs, numbered 1 … 100 in each of the 110 lists, and keeps them on a second run", async () => {
     const lists = await computeNegativeLists(large, Q3, rules);
     const at = new Date("2026-10-05T01:00:00Z");
     largeCount.reset();
     await large.$transaction((tx) => storeNegativeLists(tx, 1, Q3, lists, at));
-    // Lists kept, lists inserted, lists read back, entries in two INSERTs (5,000 + 1,000), COMMIT.
+    // Lists kept, lists inserted, lists read back, entries in two INSERTs (10,000 + 1,000), COMMIT.
     expect(largeCount.sql.map((sql) => sql.trim().split(/\s+/)[0])).toEqual(["SELECT", "INSERT", "SELECT", "INSERT", "INSERT", "COMMIT"]);
     await large.$transaction((tx) => storeNegativeLists(tx, 1, Q3, lists, at));
-    expect(await large.negativeList.count({ where: { period: "2026Q3" } })).toBe(180);
-    expect(await large.negativeListEntry.count()).toBe(missingAgencies(180) * 100);
-    expect(missingAgencies(180) * 100).toBe(6_000);
+    expect(await large.negativeList.count({ where: { period: "2026Q3" } })).toBe(330);
+    expect(await large.negativeListEntry.count()).toBe(missingAgencies(330) * 100);
+    expect(missingAgencies(330) * 100).toBe(11_000);
     const stored = await large.negativeList.findMany({ where: { period: "2026Q3" }, include: { entries: { orderBy: { seq: "asc" } } }, orderBy: { agencyId: "asc" } });
     for (const [i, l] of stored.entries()) {
       expect(l.entries.map((e) => e.seq)).toEqual(lists[i].entries.map((_, j) => j + 1));
       expect(l.entries.map((e) => e.reason)).toEqual(lists[i].entries.map((e) => e.reason));
       expect(l.totalPoints).toBe(lists[i].totalPoints);
     }
-    expect(stored.filter((l) => l.entries.length === 100)).toHaveLength(60);
+    expect(stored.filter((l) => l.entries.length === 100)).toHaveLength(110);
   });
 });
