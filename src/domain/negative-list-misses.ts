@@ -9,7 +9,8 @@ import { type Quarter, addDays, beijingDate, fromBeijingDate, quarterRange } fro
  * agency holding that agency's misses with their wording, so a province of 100,000 misses is 3,000
  * strings, not 100,000 rows of objects. "By the end of the day" is the Beijing day, which SQLite (text)
  * and PostgreSQL (timestamp) cannot compute alike; so the days on which anything falls due are read
- * first and each becomes a bound [start, end) pair: the same SQL on both databases.
+ * first and each becomes a bound [start, end) pair: the same SQL on both databases. `string_agg(… ORDER
+ * BY …)` is PostgreSQL's and SQLite's since 3.44 (better-sqlite3 bundles its own, 3.53 today).
  */
 
 /** Targets the standard scores: issued ones, whatever they became (Fig. 1). */
