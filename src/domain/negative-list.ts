@@ -1,5 +1,7 @@
+import { Prisma } from "../generated/prisma/client.js";
 import type { Tx } from "../infra/db.js";
-import { type Quarter, fromBeijingDate, addDays, beijingDate, chineseDate, periodOf, quarterRange } from "./calendar.js";
+import { type Quarter, beijingDate, chineseDate, periodOf } from "./calendar.js";
+import { type AgencyMisses, type MissedDeadline, type MissedMilestone, type TargetWording, findMisses } from "./negative-list-misses.js";
 import type { YearRules } from "./rules.js";
 
 /**
@@ -25,160 +27,121 @@ export interface ComputedList {
   totalPoints: number;
 }
 
-/** Targets the standard scores: issued ones, whatever they became (Fig. 1). */
-const SCORED_STATUSES = ["issued", "in_progress", "completed", "not_completed"];
-
-/** Pure rule: done by the end of its day (Beijing) or not. */
-function doneBy(at: Date | null, day: Date): boolean {
-  return at !== null && at < fromBeijingDate(addDays(beijingDate(day), 1));
-}
-
-/** Pure rule: what a milestone costs. Exported for tests and the evaluation's explanation. */
-export function milestonePoints(achievedAt: Date | null, dueOn: Date, rules: YearRules): number {
-  return doneBy(achievedAt, dueOn) ? 0 : rules.negativeList.pointsPerMilestone;
-}
-
-/** Pure rule: a target is complete at its deadline when closed as completed by the end of that day. */
-export function targetPoints(t: { status: string; closedAt: Date | null; deadline: Date }, rules: YearRules): number {
-  return t.status === "completed" && doneBy(t.closedAt, t.deadline) ? 0 : rules.negativeList.pointsPerMilestone;
-}
-
 interface Miss {
-  targetId: number;
   day: string;
-  points: number;
-  milestoneId: number | null;
+  wording: TargetWording;
+  /** The milestone missed that day (the last due, should a target have two due that day). */
+  milestone: MissedMilestone | null;
   /** The target's own deadline was missed (the entry then stands for the target). */
-  target: { closedAt: Date | null; status: string } | null;
+  target: MissedDeadline | null;
 }
 
 /**
  * Computes (without writing) every agency's list for a quarter; agencies with no entries get an empty
- * list. Two passes: the points need only ids and dates of what fell due, the wording only the misses'
- * — so a large province is not loaded whole. `targetIds` narrows the computation (a 核查 finding).
+ * list. The database finds the misses, one aggregation per rule, with their wording, so neither what
+ * was done in time nor the rest of a large province is loaded. `targetIds` narrows the computation
+ * (a 核查 finding).
  */
 export async function computeNegativeLists(tx: Tx, q: Quarter, rules: YearRules, targetIds?: number[]): Promise<ComputedList[]> {
-  const { first, last } = quarterRange(q);
-  const inQuarter = { gte: fromBeijingDate(first), lt: fromBeijingDate(addDays(last, 1)) };
-  const scope = targetIds ? { id: { in: targetIds } } : {};
-  const dueMilestones = await tx.milestone.findMany({
-    where: { dueOn: inQuarter, target: { status: { in: SCORED_STATUSES }, ...scope } },
-    select: { id: true, targetId: true, dueOn: true, achievedAt: true },
-  });
-  const dueTargets = await tx.target.findMany({
-    where: { deadline: inQuarter, status: { in: SCORED_STATUSES }, ...scope },
-    select: { id: true, deadline: true, status: true, closedAt: true },
-  });
-  const misses = new Map<string, Miss>();
-  const missOn = (targetId: number, day: string) => {
-    const key = `${targetId}|${day}`;
-    if (!misses.has(key)) misses.set(key, { targetId, day, points: 0, milestoneId: null, target: null });
-    return misses.get(key)!;
-  };
-  for (const m of dueMilestones) {
-    const points = milestonePoints(m.achievedAt, m.dueOn, rules);
-    if (points === 0) continue;
-    const miss = missOn(m.targetId, beijingDate(m.dueOn));
-    miss.milestoneId = m.id;
-    miss.points = Math.min(miss.points, points);
-  }
-  for (const t of dueTargets) {
-    const points = targetPoints(t, rules);
-    if (points === 0) continue;
-    const miss = missOn(t.id, beijingDate(t.deadline));
-    miss.target = { closedAt: t.closedAt, status: t.status };
-    miss.points = Math.min(miss.points, points);
-  }
   const agencies = targetIds
     ? await tx.agency.findMany({ where: { targets: { some: { id: { in: targetIds } } } }, select: { id: true }, orderBy: { id: "asc" } })
     : await tx.agency.findMany({ select: { id: true }, orderBy: { id: "asc" } });
-  const byAgency = new Map<number, ComputedList>(agencies.map((a) => [a.id, { agencyId: a.id, entries: [], totalPoints: 0 }]));
-  const { targets, milestones } = await wording(tx, [...misses.values()]);
-  const sortKey = new Map<ComputedEntry, string>();
-  for (const miss of misses.values()) {
-    const t = targets.get(miss.targetId)!;
-    const list = byAgency.get(t.agencyId)!;
-    const entry: ComputedEntry = {
-      targetId: miss.targetId,
-      milestoneId: miss.target ? null : miss.milestoneId,
-      points: miss.points,
-      reason: reasonOf(t, miss, miss.milestoneId !== null ? milestones.get(miss.milestoneId)! : null),
-      dueDay: miss.day,
-    };
-    sortKey.set(entry, `${t.code}|${miss.day}`);
-    list.entries.push(entry);
-    list.totalPoints += miss.points;
-  }
-  // Numbered by target code, then date: the order a head reads his agency's targets in.
-  const collator = new Intl.Collator("en", { numeric: true });
-  for (const l of byAgency.values()) {
-    l.entries.sort((a, b) => collator.compare(sortKey.get(a)!, sortKey.get(b)!));
-    l.totalPoints = round(l.totalPoints);
-  }
-  return [...byAgency.values()];
+  // A rule costing nothing leaves nothing to list; over-completion never earns points back.
+  const points = Math.min(0, rules.negativeList.pointsPerMilestone);
+  const misses = rules.negativeList.pointsPerMilestone === 0 ? new Map<number, AgencyMisses>() : await findMisses(tx, { q, targetIds });
+  return agencies.map((a) => listOf(a.id, misses.get(a.id), points));
 }
 
-type TargetWording = { code: string; title: string; agencyId: number; managementType: string; documentNo: string | null };
-type MilestoneWording = { quarter: number; description: string };
+const collator = new Intl.Collator("en", { numeric: true });
 
-/** The misses' targets and milestones, read in chunks under the SQLite adapter's 999 bound parameters. */
-async function wording(tx: Tx, misses: Miss[]) {
-  const targets = new Map<number, TargetWording>();
-  const milestones = new Map<number, MilestoneWording>();
-  const targetIds = [...new Set(misses.map((m) => m.targetId))];
-  const milestoneIds = misses.flatMap((m) => (m.milestoneId !== null ? [m.milestoneId] : []));
-  for (let i = 0; i < targetIds.length; i += DETAIL_CHUNK) {
-    const rows = await tx.target.findMany({
-      where: { id: { in: targetIds.slice(i, i + DETAIL_CHUNK) } },
-      select: { id: true, code: true, title: true, agencyId: true, managementType: true, documentNo: true },
-    });
-    for (const r of rows) targets.set(r.id, r);
-  }
-  for (let i = 0; i < milestoneIds.length; i += DETAIL_CHUNK) {
-    const rows = await tx.milestone.findMany({ where: { id: { in: milestoneIds.slice(i, i + DETAIL_CHUNK) } }, select: { id: true, quarter: true, description: true } });
-    for (const r of rows) milestones.set(r.id, r);
-  }
-  return { targets, milestones };
+/** One agency's entries: one per target and day, numbered by target code, then date (the order a head reads them in). */
+function listOf(agencyId: number, found: AgencyMisses | undefined, points: number): ComputedList {
+  if (!found) return { agencyId, entries: [], totalPoints: 0 };
+  const misses = new Map<string, Miss>();
+  const on = (w: TargetWording, day: string) => {
+    const key = `${w.targetId}|${day}`;
+    let miss = misses.get(key);
+    if (!miss) misses.set(key, (miss = { day, wording: w, milestone: null, target: null }));
+    return miss;
+  };
+  for (const m of found.milestones) on(m, m.day).milestone = m;
+  for (const t of found.deadlines) on(t, t.day).target = t;
+  const sorted = [...misses.values()].map((miss) => ({ miss, key: `${miss.wording.code}|${miss.day}` }));
+  sorted.sort((a, b) => collator.compare(a.key, b.key));
+  const entries = sorted.map(({ miss }) => ({
+    targetId: miss.wording.targetId,
+    milestoneId: miss.target ? null : miss.milestone!.milestoneId,
+    points,
+    reason: reasonOf(miss),
+    dueDay: miss.day,
+  }));
+  return { agencyId, entries, totalPoints: round(entries.reduce((s, e) => s + e.points, 0)) };
 }
 
 const QUARTER_NAME = "一二三四";
 
-function reasonOf(t: TargetWording, miss: Miss, m: MilestoneWording | null): string {
+function reasonOf({ wording: t, milestone: m, target, day }: Miss): string {
   const name = `${t.code}「${t.title}」${t.managementType === "dynamic" ? `（动态目标${t.documentNo ? `，${t.documentNo}` : ""}）` : ""}`;
-  if (!miss.target) return `${name}第${QUARTER_NAME[m!.quarter - 1]}季度节点未按期完成：${m!.description}`;
-  const late = miss.target.status === "completed" && miss.target.closedAt ? `，${chineseDate(beijingDate(miss.target.closedAt))}才完成` : "";
+  if (!target) return `${name}第${QUARTER_NAME[m!.quarter - 1]}季度节点未按期完成：${m!.description}`;
+  const late = target.status === "completed" && target.closedAt ? `，${chineseDate(beijingDate(target.closedAt))}才完成` : "";
   const sameDay = m ? `；第${QUARTER_NAME[m.quarter - 1]}季度节点同日到期，一并计为一项` : "";
-  return `${name}未按期完成（完成时限 ${chineseDate(miss.day)}${late}${sameDay}）`;
+  return `${name}未按期完成（完成时限 ${chineseDate(day)}${late}${sameDay}）`;
 }
 
-/** Misses whose wording is read per query: under the SQLite adapter's 999 bound parameters. */
-const DETAIL_CHUNK = 500;
-
-/** Stores computed lists, entries numbered 1, 2, 3 …; a list already stored for the agency and period is kept as it is. */
+/**
+ * Stores computed lists, entries numbered 1, 2, 3 … in each; a list already stored for the agency and
+ * period is kept as it is. Multi-row INSERTs in batches under the bound-parameter limit both databases
+ * accept (SQLite 32,766), so a province's 100,000 entries are ten statements, not one per list.
+ */
 export async function storeNegativeLists(tx: Tx, cycleId: number, q: Quarter, lists: ComputedList[], now: Date) {
   const period = periodOf(q);
-  const stored = [];
-  for (const l of lists) {
-    const existing = await tx.negativeList.findUnique({ where: { agencyId_period: { agencyId: l.agencyId, period } } });
-    if (existing) {
-      stored.push(existing);
-      continue;
-    }
-    const list = await tx.negativeList.create({ data: { agencyId: l.agencyId, cycleId, period, totalPoints: round(l.totalPoints), computedAt: now } });
-    // Batched inserts, each under the SQLite adapter's bound-parameter limit (6 columns × 100 rows).
-    for (let i = 0; i < l.entries.length; i += ENTRY_BATCH) {
-      await tx.negativeListEntry.createMany({
-        data: l.entries
-          .slice(i, i + ENTRY_BATCH)
-          .map((e, j) => ({ listId: list.id, seq: i + j + 1, targetId: e.targetId, milestoneId: e.milestoneId, points: e.points, reason: e.reason })),
-      });
-    }
-    stored.push(list);
+  const kept = new Set((await tx.negativeList.findMany({ where: { period }, select: { agencyId: true } })).map((l) => l.agencyId));
+  const fresh = lists.filter((l) => !kept.has(l.agencyId));
+  for (let i = 0; i < fresh.length; i += LIST_BATCH) {
+    const rows = fresh.slice(i, i + LIST_BATCH).map((l) => Prisma.sql`(${l.agencyId}, ${cycleId}, ${period}, ${round(l.totalPoints)}, ${now})`);
+    await tx.$executeRaw`INSERT INTO "NegativeList" ("agencyId", "cycleId", "period", "totalPoints", "computedAt") VALUES ${Prisma.join(rows)}`;
   }
-  return stored;
+  const byAgency = new Map((await tx.negativeList.findMany({ where: { period } })).map((l) => [l.agencyId, l]));
+  let batch: EntryRow[] = [];
+  for (const l of fresh) {
+    const listId = byAgency.get(l.agencyId)!.id;
+    for (const [i, e] of l.entries.entries()) {
+      batch.push({ listId, seq: i + 1, targetId: e.targetId, milestoneId: e.milestoneId, points: e.points, reason: e.reason });
+      if (batch.length === ENTRY_BATCH) {
+        await insertEntries(tx, batch);
+        batch = [];
+      }
+    }
+  }
+  if (batch.length) await insertEntries(tx, batch);
+  return lists.map((l) => byAgency.get(l.agencyId)!);
 }
 
-const ENTRY_BATCH = 100;
+/** Rows per INSERT: lists bind 5 values each (30,000), entries only their reason (the rest are numbers written as literals). */
+const LIST_BATCH = 6_000;
+const ENTRY_BATCH = 10_000;
+
+interface EntryRow {
+  listId: number;
+  seq: number;
+  targetId: number;
+  milestoneId: number | null;
+  points: number;
+  reason: string;
+}
+
+/** A number as an SQL literal: only finite numbers, so nothing but digits, sign, point and exponent reach the text. */
+function literal(n: number | null): string {
+  if (n === null) return "NULL";
+  if (!Number.isFinite(n)) throw new RangeError(`not a finite number: ${n}`);
+  return String(n);
+}
+
+/** One multi-row INSERT; built as one statement of strings and values, not a fragment per row. */
+async function insertEntries(tx: Tx, rows: EntryRow[]): Promise<void> {
+  const strings = rows.map((r, i) => `${i ? "), " : `INSERT INTO "NegativeListEntry" ("listId", "seq", "targetId", "milestoneId", "points", "reason") VALUES `}(${literal(r.listId)}, ${literal(r.seq)}, ${literal(r.targetId)}, ${literal(r.milestoneId)}, ${literal(r.points)}, `);
+  await tx.$executeRaw(new Prisma.Sql([...strings, ")"], rows.map((r) => r.reason)));
+}
 
 export function round(n: number): number {
   return Math.round(n * 100) / 100;

@@ -90,13 +90,14 @@ export function headMessages(list: Awaited<ReturnType<typeof getNegativeList>>, 
   return negativeListReplies(list, appealWindowDays).map((r, i) => [i === 0 ? base : `${base}:appeal-card`, r]);
 }
 
+/** Counted by the database: a province's lists are not loaded with their entries to be counted. */
 async function summarise(db: Db, period: string, notified: number): Promise<NegativeListSummary> {
-  const lists = await db.negativeList.findMany({ where: { period }, include: { entries: { where: { status: "active" }, select: { id: true } } } });
+  const lists = await db.negativeList.findMany({ where: { period }, select: { _count: { select: { entries: { where: { status: "active" } } } } } });
   return {
     period,
     agencies: lists.length,
-    withEntries: lists.filter((l) => l.entries.length > 0).length,
-    entries: lists.reduce((s, l) => s + l.entries.length, 0),
+    withEntries: lists.filter((l) => l._count.entries > 0).length,
+    entries: lists.reduce((s, l) => s + l._count.entries, 0),
     notified,
   };
 }

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Target_deadline_idx" ON "Target"("deadline");
