@@ -2,7 +2,6 @@ import { renderReply } from "../channels/console/render.js";
 import { ConsoleSender } from "../channels/console/sender.js";
 import { createBot } from "../bot.js";
 import type { Reply } from "../messages/reply.js";
-import { type Quarter, parsePeriod } from "../domain/calendar.js";
 import { FixedClock } from "../infra/clock.js";
 import { createJobDeps, type JobDeps } from "../jobs/deps.js";
 import { JOB_NAMES, type JobName, negativeListJob, reminderJob, rollupJob, runNamedJob } from "../jobs/definitions.js";
