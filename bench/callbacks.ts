@@ -19,12 +19,12 @@ import { startProcess } from "../test/helpers/server-process.js";
  * verifies and decrypts with the official @wecom/crypto, and a naive peer bot doing the same job
  * without dedupe or authorisation. Every request is sealed before the clock starts.
  */
-interface Sealed {
+export interface Sealed {
   query: string;
   body: string;
 }
 
-async function fire(url: string, requests: Sealed[], concurrency: number) {
+export async function fire(url: string, requests: Sealed[], concurrency: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let failures = 0;
@@ -57,6 +57,18 @@ async function fire(url: string, requests: Sealed[], concurrency: number) {
   return { rps: requests.length / seconds, p50: median(latencies), p99: percentile(latencies, 99), failures };
 }
 
+/** Seals the i-th progress report callback of a batch (MsgIds from `offset` up, so none repeats). */
+export function sealer(sim: Awaited<ReturnType<typeof startWecomSimulator>>): (i: number, offset: number) => Sealed {
+  return (i, offset) => {
+    const inner = `<xml><ToUserName><![CDATA[${sim.corpId}]]></ToUserName><FromUserName><![CDATA[fgw_zhao]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[汇报 FGW-0${[1, 5, 7, 9][i % 4]} ${70 + (i % 20)} 基准测试第${i}次汇报]]></Content><MsgId>${offset + i}</MsgId><AgentID>${sim.agentId}</AgentID></xml>`;
+    const s = sim.seal(inner);
+    return {
+      query: new URLSearchParams({ msg_signature: s.signature, timestamp: s.timestamp, nonce: s.nonce }).toString(),
+      body: `<xml><ToUserName><![CDATA[${sim.corpId}]]></ToUserName><AgentID><![CDATA[${sim.agentId}]]></AgentID><Encrypt><![CDATA[${s.encrypt}]]></Encrypt></xml>`,
+    };
+  };
+}
+
 /** Statements per progress report through the real core, counted at the driver adapter. */
 async function queriesPerReport(url: string, reports = 50): Promise<{ statements: number; transactions: number }> {
   const count = newQueryCount();
@@ -84,14 +96,7 @@ export async function benchCallbacks(count = 2000, concurrency = 16, runs = 3): 
   await seedDemoProvince(db, { now, platformIdentities: ["wecom"] });
   await db.$disconnect();
 
-  const seal = (i: number, offset: number): Sealed => {
-    const inner = `<xml><ToUserName><![CDATA[${sim.corpId}]]></ToUserName><FromUserName><![CDATA[fgw_zhao]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[汇报 FGW-0${[1, 5, 7, 9][i % 4]} ${70 + (i % 20)} 基准测试第${i}次汇报]]></Content><MsgId>${offset + i}</MsgId><AgentID>${sim.agentId}</AgentID></xml>`;
-    const s = sim.seal(inner);
-    return {
-      query: new URLSearchParams({ msg_signature: s.signature, timestamp: s.timestamp, nonce: s.nonce }).toString(),
-      body: `<xml><ToUserName><![CDATA[${sim.corpId}]]></ToUserName><AgentID><![CDATA[${sim.agentId}]]></AgentID><Encrypt><![CDATA[${s.encrypt}]]></Encrypt></xml>`,
-    };
-  };
+  const seal = sealer(sim);
   const env = { ...sim.env(), DATABASE_URL: url, SCHEDULER_ENABLED: "false", LOG_LEVEL: "info", NODE_ENV: "production", LINK_SECRET: "bench-only" };
   const servers: [string, string][] = [
     ["bare Koa route (baseline)", "bench/servers/bare-koa.ts"],
