@@ -24,11 +24,13 @@ export interface DbOptions {
   maxSizeMb?: number;
   /** Counts the statements and transactions this client sends (bench, query-budget tests). */
   count?: QueryCount;
+  /** More observers of what the client sends (the bench's transaction timings). */
+  observers?: AdapterObserver[];
 }
 
 /** Every client tells the read caches which tables it writes (src/infra/table-versions.ts). */
 export function adapterObservers(opts: DbOptions): AdapterObserver[] {
-  return opts.count ? [tableWrites, opts.count] : [tableWrites];
+  return [tableWrites, ...(opts.count ? [opts.count] : []), ...(opts.observers ?? [])];
 }
 
 /**
