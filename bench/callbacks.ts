@@ -1,4 +1,5 @@
 import { Agent, request } from "node:http";
+import os from "node:os";
 import path from "node:path";
 import { rmSync } from "node:fs";
 import { loadSettings } from "../src/config/settings.js";
@@ -19,12 +20,12 @@ import { startProcess } from "../test/helpers/server-process.js";
  * verifies and decrypts with the official @wecom/crypto, and a naive peer bot doing the same job
  * without dedupe or authorisation. Every request is sealed before the clock starts.
  */
-interface Sealed {
+export interface Sealed {
   query: string;
   body: string;
 }
 
-async function fire(url: string, requests: Sealed[], concurrency: number) {
+export async function fire(url: string, requests: Sealed[], concurrency: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let failures = 0;
@@ -57,23 +58,61 @@ async function fire(url: string, requests: Sealed[], concurrency: number) {
   return { rps: requests.length / seconds, p50: median(latencies), p99: percentile(latencies, 99), failures };
 }
 
-/** Statements per progress report through the real core, counted at the driver adapter. */
-async function queriesPerReport(url: string, reports = 50): Promise<{ statements: number; transactions: number }> {
+/** Seals the i-th progress report callback of a batch (MsgIds from `offset` up, so none repeats). */
+export function sealer(sim: Awaited<ReturnType<typeof startWecomSimulator>>): (i: number, offset: number) => Sealed {
+  return (i, offset) => {
+    const inner = `<xml><ToUserName><![CDATA[${sim.corpId}]]></ToUserName><FromUserName><![CDATA[fgw_zhao]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[汇报 FGW-0${[1, 5, 7, 9][i % 4]} ${70 + (i % 20)} 基准测试第${i}次汇报]]></Content><MsgId>${offset + i}</MsgId><AgentID>${sim.agentId}</AgentID></xml>`;
+    const s = sim.seal(inner);
+    return {
+      query: new URLSearchParams({ msg_signature: s.signature, timestamp: s.timestamp, nonce: s.nonce }).toString(),
+      body: `<xml><ToUserName><![CDATA[${sim.corpId}]]></ToUserName><AgentID><![CDATA[${sim.agentId}]]></AgentID><Encrypt><![CDATA[${s.encrypt}]]></Encrypt></xml>`,
+    };
+  };
+}
+
+const reportText = (i: number) => `汇报 FGW-0${[1, 5, 7, 9][i % 4]} ${70 + (i % 20)} 计数第${i}次汇报`;
+
+/**
+ * The real core without HTTP, on the same database: statements per progress report counted at the
+ * driver adapter (one report at a time), then reports at `concurrency` with each transaction's wait
+ * for SQLite's single writer and its hold of it, BEGIN to COMMIT — where a report's latency goes.
+ */
+async function coreProfile(url: string, concurrency: number, reports = 500) {
   const count = newQueryCount();
-  const db = await createDb(url, { count });
+  const waited: number[] = [];
+  const held: number[] = [];
+  const timing = { transactionTimed: (w: number, h: number) => (waited.push(w), held.push(h)) };
+  const db = await createDb(url, { count, observers: [timing] });
   const settings = loadSettings({ DATABASE_URL: url, LOG_LEVEL: "silent", SCHEDULER_ENABLED: "false" });
   const core = createCore({ settings, db, clock: systemClock, log: createLogger("silent") });
+  let key = 0;
   const report = (i: number) =>
-    core.handle({ platform: "wecom", eventKey: `count-${i}`, senderId: "fgw_zhao", conversationId: "wecom:fgw_zhao", receivedAt: new Date(), body: { type: "text", text: `汇报 FGW-0${[1, 5, 7, 9][i % 4]} ${50 + (i % 40)} 计数第${i}次汇报` } });
+    core.handle({ platform: "wecom", eventKey: `count-${key++}`, senderId: "fgw_zhao", conversationId: "wecom:fgw_zhao", receivedAt: new Date(), body: { type: "text", text: reportText(i) } });
   await report(-1); // who is speaking and the cycle are read once, then remembered
   count.reset();
-  for (let i = 0; i < reports; i++) await report(i);
+  for (let i = 0; i < 50; i++) await report(i);
+  const perReport = { statements: count.statements / 50, transactions: count.transactions / 50 };
+  waited.length = held.length = 0;
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < reports) {
+        const t = performance.now();
+        await report(next++);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const rps = reports / ((performance.now() - started) / 1000);
   await db.$disconnect();
-  return { statements: count.statements / reports, transactions: count.transactions / reports };
+  return { ...perReport, rps, p50: median(latencies), p99: percentile(latencies, 99), waited, held };
 }
 
 export async function benchCallbacks(count = 2000, concurrency = 16, runs = 3): Promise<string> {
   // The bot runs on the real clock, so the simulator signs with it too (stale timestamps are refused).
+  const load = os.loadavg();
   const now = new Date();
   const sim = await startWecomSimulator();
   const file = path.resolve("bench/.tmp/callbacks.db");
@@ -84,14 +123,7 @@ export async function benchCallbacks(count = 2000, concurrency = 16, runs = 3): 
   await seedDemoProvince(db, { now, platformIdentities: ["wecom"] });
   await db.$disconnect();
 
-  const seal = (i: number, offset: number): Sealed => {
-    const inner = `<xml><ToUserName><![CDATA[${sim.corpId}]]></ToUserName><FromUserName><![CDATA[fgw_zhao]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[汇报 FGW-0${[1, 5, 7, 9][i % 4]} ${70 + (i % 20)} 基准测试第${i}次汇报]]></Content><MsgId>${offset + i}</MsgId><AgentID>${sim.agentId}</AgentID></xml>`;
-    const s = sim.seal(inner);
-    return {
-      query: new URLSearchParams({ msg_signature: s.signature, timestamp: s.timestamp, nonce: s.nonce }).toString(),
-      body: `<xml><ToUserName><![CDATA[${sim.corpId}]]></ToUserName><AgentID><![CDATA[${sim.agentId}]]></AgentID><Encrypt><![CDATA[${s.encrypt}]]></Encrypt></xml>`,
-    };
-  };
+  const seal = sealer(sim);
   const env = { ...sim.env(), DATABASE_URL: url, SCHEDULER_ENABLED: "false", LOG_LEVEL: "info", NODE_ENV: "production", LINK_SECRET: "bench-only" };
   const servers: [string, string][] = [
     ["bare Koa route (baseline)", "bench/servers/bare-koa.ts"],
@@ -123,13 +155,17 @@ export async function benchCallbacks(count = 2000, concurrency = 16, runs = 3): 
   }
   await sim.close();
   const stored = (await storedReports(url)) - botStoredBefore;
-  const q = await queriesPerReport(url);
+  const q = await coreProfile(url, concurrency);
   const [koa, decrypt, peer, bot] = rps;
   const ratio = (x: number) => `${(bot / x).toFixed(2)}×`;
   return (
     table(`WeCom callbacks end to end (progress reports), loopback, separate server process; medians of ${runs} runs`, ["server", "requests", "concurrency", "req/s", "p50 ms", "p99 ms", "non-200"], rows) +
     `\nbot req/s = ${ratio(koa)} bare Koa, ${ratio(decrypt)} verify+decrypt, ${ratio(peer)} the naive peer (targets: ≥ 0.35× verify+decrypt, ≥ 1.0× peer, p99 < 50 ms)` +
     `\nbot database round trips per report: ${q.statements.toFixed(1)} statements incl. COMMIT, ${q.transactions.toFixed(1)} transaction (naive peer: 4 statements, no transaction)` +
+    `\ncore alone (no HTTP, in this process) at concurrency ${concurrency}: ${q.rps.toFixed(0)} reports/s, p50 ${q.p50.toFixed(1)} ms, p99 ${q.p99.toFixed(1)} ms;` +
+    ` per transaction: waiting for the SQLite writer p50 ${median(q.waited).toFixed(1)} / p99 ${percentile(q.waited, 99).toFixed(1)} ms,` +
+    ` holding it (BEGIN…COMMIT) p50 ${median(q.held).toFixed(1)} / p99 ${percentile(q.held, 99).toFixed(1)} ms` +
+    `\nload average of this machine (1 min) before / after: ${load[0].toFixed(1)} / ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores — ratios come from one run on the same machine; absolute figures move with the load` +
     `\nreports stored by the bot: ${stored} of ${runs * (count + 200)} sent to it`
   );
 }

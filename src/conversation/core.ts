@@ -1,7 +1,7 @@
 import { isStorageFault, isUniqueViolation, StorageUnavailable } from "../infra/db-errors.js";
 import type { Db, Tx } from "../infra/db.js";
 import type { Clock } from "../infra/clock.js";
-import type { Logger } from "../infra/logger.js";
+import { lazyChild, type Logger } from "../infra/logger.js";
 import type { Actor } from "../domain/actor.js";
 import { DomainError, ForbiddenError } from "../domain/errors.js";
 import { ROLE_LABEL } from "../domain/vocabulary.js";
@@ -63,7 +63,7 @@ export class ConversationCore {
   async handle(event: InboundEvent): Promise<Reply[]> {
     // In place: the receiver reads `redelivery` back from this same object.
     if (event.body.type === "text") event.body.text = storableText(event.body.text);
-    const log = this.log.child({ platform: event.platform, eventKey: event.eventKey, sender: event.senderId });
+    const log = lazyChild(this.log, { platform: event.platform, eventKey: event.eventKey, sender: event.senderId });
     try {
       return await this.handleOnce(event, log);
     } catch (err) {

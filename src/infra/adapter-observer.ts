@@ -11,6 +11,11 @@ export interface AdapterObserver {
    * "phantom" transaction end), so it has been seen by statement() already.
    */
   transactionEnded?(outcome: "commit" | "rollback", sentAsStatement: boolean): void;
+  /**
+   * When a transaction ends: how long it waited for the connection (SQLite: the single writer) and
+   * how long it then held it, BEGIN to COMMIT or ROLLBACK, in milliseconds.
+   */
+  transactionTimed?(waitedMs: number, heldMs: number): void;
 }
 
 type AnyFn = (...args: unknown[]) => unknown;
@@ -38,16 +43,25 @@ function proxied<T extends object>(target: T, observers: AdapterObserver[], extr
 }
 
 function observedConnection<T extends object>(adapter: T, observers: AdapterObserver[]): T {
-  const ends = (outcome: "commit" | "rollback", sentAsStatement: boolean): Wrap => (fn) => (...args) => {
-    for (const o of observers) o.transactionEnded?.(outcome, sentAsStatement);
-    return fn(...args);
-  };
+  const timed = observers.some((o) => o.transactionTimed);
   return proxied(adapter, observers, {
     startTransaction: (fn) => async (...args) => {
       for (const o of observers) o.transactionStarted?.();
+      const asked = timed ? performance.now() : 0;
       const tx = (await fn(...args)) as { options?: { usePhantomQuery?: boolean } };
+      const opened = timed ? performance.now() : 0;
       const sent = tx.options?.usePhantomQuery === false;
-      return proxied(tx, observers, { commit: ends("commit", sent), rollback: ends("rollback", sent) });
+      let ended = false;
+      const ends = (outcome: "commit" | "rollback"): Wrap => (end) => (...a) => {
+        for (const o of observers) o.transactionEnded?.(outcome, sent);
+        if (timed && !ended) {
+          const now = performance.now();
+          for (const o of observers) o.transactionTimed?.(opened - asked, now - opened);
+        }
+        ended = true;
+        return end(...a);
+      };
+      return proxied(tx, observers, { commit: ends("commit"), rollback: ends("rollback") });
     },
   });
 }

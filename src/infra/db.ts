@@ -3,6 +3,7 @@ import { PrismaClient } from "../generated/prisma/client.js";
 import { observedAdapter, type AdapterObserver } from "./adapter-observer.js";
 import { guardTransactions, withBindLimit } from "./db-guard.js";
 import type { QueryCount } from "./query-count.js";
+import { withStatementCache } from "./statement-cache.js";
 import { tableWrites } from "./table-versions.js";
 
 export type Db = PrismaClient;
@@ -23,11 +24,13 @@ export interface DbOptions {
   maxSizeMb?: number;
   /** Counts the statements and transactions this client sends (bench, query-budget tests). */
   count?: QueryCount;
+  /** More observers of what the client sends (the bench's transaction timings). */
+  observers?: AdapterObserver[];
 }
 
 /** Every client tells the read caches which tables it writes (src/infra/table-versions.ts). */
 export function adapterObservers(opts: DbOptions): AdapterObserver[] {
-  return opts.count ? [tableWrites, opts.count] : [tableWrites];
+  return [tableWrites, ...(opts.count ? [opts.count] : []), ...(opts.observers ?? [])];
 }
 
 /**
@@ -42,7 +45,7 @@ export async function createDb(url: string, opts: DbOptions = {}): Promise<Db> {
     const { createPostgresDb } = await import("./db-postgres.js");
     return createPostgresDb(url, opts);
   }
-  const adapter = guardTransactions(withBindLimit(new PrismaBetterSqlite3({ url }), SQLITE_MAX_BIND_VALUES));
+  const adapter = guardTransactions(withBindLimit(withStatementCache(new PrismaBetterSqlite3({ url })), SQLITE_MAX_BIND_VALUES));
   const db = new PrismaClient({ adapter: observedAdapter(adapter, adapterObservers(opts)) });
   // WAL lets readers run beside the writer; busy_timeout queues writers instead of failing them.
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");

@@ -4,7 +4,7 @@ import type { Settings } from "../../config/settings.js";
 import type { InboundEvent } from "../../conversation/event.js";
 import type { Reply } from "../../messages/reply.js";
 import type { Clock } from "../../infra/clock.js";
-import type { Logger } from "../../infra/logger.js";
+import { lazyChild, type Logger } from "../../infra/logger.js";
 import { CallbackRejected, MAX_TIMESTAMP_SKEW_MS, openCallback, openEchostr } from "./callback-guard.js";
 import { wecomCredentials } from "./create-sender.js";
 import { WecomCipher } from "./crypto.js";
@@ -92,7 +92,7 @@ export function createWecomRoutes(deps: WecomRoutesDeps): Router {
       const ev = n.event;
       // Kept before handling so a card-update sent later through the API can still use it.
       if (n.responseCode && n.taskId) await sender.responseCodes.put(n.taskId, n.responseCode);
-      const evLog = log.child({ eventKey: ev.eventKey });
+      const evLog = lazyChild(log, { eventKey: ev.eventKey });
       const userid = ev.senderId;
       const background = (replies: Reply[]) => {
         if (replies.length === 0 || !delivered.add(`${userid}\n${ev.eventKey}`)) return;
