@@ -16,7 +16,8 @@ import { isConfirmation, normalizeCommandText, storableText } from "./normalize.
 import { ReadCache } from "./read-cache.js";
 import type { CommandRegistry } from "./registry.js";
 import { text, type Card, type Reply } from "../messages/reply.js";
-import { noteDuplicate, recordCommand, recordIfDatabaseError, type CommandOutcome } from "../metrics/registry.js";
+import { recordIfDatabaseError } from "../metrics/registry.js";
+import { CommandOutcomes, Deliveries } from "./deliveries.js";
 
 const CANCEL_WORDS = new Set(["取消", "算了", "不", "否", "退出", "no", "n"]);
 
@@ -41,11 +42,8 @@ export interface FileHandler {
 export class ConversationCore {
   /** Who is speaking, the current cycle, waiting dialogs: read once, not per message. */
   private readonly cache = new ReadCache();
-  /**
-   * Command outcomes of a delivery, counted once its transaction has committed: a retried text runs
-   * its command again and rolls back, and must not be counted twice.
-   */
-  private readonly outcomes = new WeakMap<InboundEvent, [string, CommandOutcome][]>();
+  private readonly deliveries: Deliveries;
+  private readonly outcomes = new CommandOutcomes();
 
   constructor(
     private readonly db: Db,
@@ -54,7 +52,9 @@ export class ConversationCore {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly fileHandler?: FileHandler,
-  ) {}
+  ) {
+    this.deliveries = new Deliveries(db);
+  }
 
   /**
    * Replies for one delivery. Throws StorageUnavailable when the database failed and nothing was
@@ -77,12 +77,9 @@ export class ConversationCore {
   private async handleOnce(event: InboundEvent, log: Logger): Promise<Reply[]> {
     // A text message is not looked up first: the unique key on its inbound record turns a retry into
     // the stored answer anyway (its transaction rolls back), and a first delivery saves the read.
-    const seen = event.body.type === "text" ? null : await this.storedReplies(event);
-    if (seen) {
+    if (event.body.type !== "text" && (await this.deliveries.storedReplies(event))) {
       log.info({ msg: "duplicate delivery ignored" });
-      noteDuplicate();
-      event.redelivery = true;
-      return seen;
+      return this.deliveries.duplicate(event);
     }
     const now = this.clock.now();
     // File contents are fetched before the transaction (a slow download must not hold the write
@@ -100,35 +97,31 @@ export class ConversationCore {
           const { replies, userId } = await this.dispatch(tx, event, now, log, file);
           // Recorded last, in the same transaction: a concurrent duplicate fails here on the unique
           // key and its whole transaction rolls back, so a delivery takes effect exactly once.
-          await tx.inboundEvent.create({
-            data: { platform: event.platform, eventKey: dedupeKey(event), receivedAt: now, userId, replies: JSON.stringify(replies) },
-          });
+          await this.deliveries.record(tx, event, now, userId, replies);
           return replies;
         },
         { timeout: 20_000, maxWait: 20_000 },
       );
-      this.countOutcomes(event);
+      this.outcomes.count(event);
       return replies;
     } catch (err) {
       if (isUniqueViolation(err)) {
-        this.outcomes.delete(event);
-        noteDuplicate();
-        event.redelivery = true;
-        return (await this.storedReplies(event)) ?? [];
+        this.outcomes.drop(event);
+        return this.deliveries.duplicate(event);
       }
       if (err instanceof DomainError) {
         log.info({ msg: "command refused", code: err.code });
         const replies = [text(withUsage(err))];
-        const stored = await this.recordRefusal(event, now, replies);
-        if (stored) this.outcomes.delete(event);
-        else this.countOutcomes(event);
+        const stored = await this.deliveries.recordRefusal(event, now, replies);
+        if (stored) this.outcomes.drop(event);
+        else this.outcomes.count(event);
         return stored ?? replies;
       }
       if (isStorageFault(err)) {
-        this.outcomes.delete(event);
+        this.outcomes.drop(event);
         throw err;
       }
-      this.countOutcomes(event);
+      this.outcomes.count(event);
       log.error({ msg: "event failed", err });
       recordIfDatabaseError("conversation", err);
       return [text("抱歉，系统暂时无法处理您的请求，请稍后再试。如多次出现，请联系目标办。")];
@@ -195,7 +188,7 @@ export class ConversationCore {
 
   async runCommand(ctx: CommandContext, command: Command, input: CommandInput): Promise<void> {
     if (!command.roles.includes(ctx.actor.role)) {
-      this.noteOutcome(ctx.event, command.name, "forbidden");
+      this.outcomes.note(ctx.event, command.name, "forbidden");
       throw new ForbiddenError(`“${command.name}”仅供${command.roles.map((r) => ROLE_LABEL[r]).join("、")}使用，您的角色（${ROLE_LABEL[ctx.actor.role]}）不能使用。`);
     }
     try {
@@ -204,10 +197,10 @@ export class ConversationCore {
         return ctx.ask(`${question}\n请回复“确认”执行，或回复“取消”。`, "confirm", { __command: command.name, raw: input.raw });
       }
       await command.run(ctx, input);
-      this.noteOutcome(ctx.event, command.name, "ok");
+      this.outcomes.note(ctx.event, command.name, "ok");
       this.tagDialog(ctx, command);
     } catch (err) {
-      this.noteOutcome(ctx.event, command.name, err instanceof DomainError ? "refused" : "error");
+      this.outcomes.note(ctx.event, command.name, err instanceof DomainError ? "refused" : "error");
       if (err instanceof DomainError) (err as DomainError & { usage?: string }).usage ??= command.usage;
       throw err;
     }
@@ -221,7 +214,7 @@ export class ConversationCore {
         }
         ctx.clearDialog = true;
         await command.run(ctx, new CommandInput(String(data.raw ?? "")));
-        this.noteOutcome(ctx.event, command.name, "ok");
+        this.outcomes.note(ctx.event, command.name, "ok");
       } else if (command.resume) {
         ctx.clearDialog = true;
         await command.resume(ctx, step, data, message);
@@ -293,46 +286,6 @@ export class ConversationCore {
     const common = this.registry.commands.filter((c) => c.roles.includes(actor.role) && c.name !== "帮助").slice(0, 3);
     return `未识别的命令“${word}”。常用命令：\n${common.map((c) => `· ${c.usage}`).join("\n")}\n回复“帮助”查看您可以使用的全部命令。`;
   }
-
-  private noteOutcome(event: InboundEvent, command: string, outcome: CommandOutcome): void {
-    const list = this.outcomes.get(event) ?? [];
-    list.push([command, outcome]);
-    this.outcomes.set(event, list);
-  }
-
-  private countOutcomes(event: InboundEvent): void {
-    for (const [command, outcome] of this.outcomes.get(event) ?? []) recordCommand(command, outcome);
-    this.outcomes.delete(event);
-  }
-
-  private async storedReplies(event: InboundEvent): Promise<Reply[] | null> {
-    const row = await this.db.inboundEvent.findUnique({ where: { platform_eventKey: { platform: event.platform, eventKey: dedupeKey(event) } } });
-    return row ? (JSON.parse(row.replies) as Reply[]) : null;
-  }
-
-  /**
-   * A refused command is still a delivery seen: a retry must get the same answer, not a second try.
-   * Returns the stored answer when this was itself a retry (text is not looked up before it runs).
-   */
-  private async recordRefusal(event: InboundEvent, now: Date, replies: Reply[]): Promise<Reply[] | null> {
-    try {
-      await this.db.inboundEvent.create({ data: { platform: event.platform, eventKey: dedupeKey(event), receivedAt: now, replies: JSON.stringify(replies) } });
-      return null;
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      noteDuplicate();
-      event.redelivery = true;
-      return this.storedReplies(event);
-    }
-  }
-}
-
-/**
- * Platform + sender + message id: a message id is unique per sender at best, so another user reusing
- * it is a new message, and a stored reply is only ever given back to the one who was answered.
- */
-export function dedupeKey(event: InboundEvent): string {
-  return `${event.senderId}\u001f${event.eventKey}`;
 }
 
 function withUsage(err: DomainError): string {
