@@ -17,17 +17,17 @@ import { freshDb } from "../helpers/db.js";
 import { at, jobDeps } from "../jobs/province.js";
 
 /**
- * Issue 16 §4: the province-wide jobs and views on a province with more targets (40,000) than SQLite
+ * Issue 16 §4: the province-wide jobs and views on a province with more targets (33,000) than SQLite
  * binds parameters in one statement (32,766). Prisma 7 refuses (P2029) a read it cannot split at that
  * bound, so none of them may hand it a list of every target or every agency.
  *
- * The seed, per agency (400): an owner, a 目标办 officer and a head; 100 issued targets with four
+ * The seed, per agency (330): an owner, a 目标办 officer and a head; 100 issued targets with four
  * quarterly milestones (§2.21: due 3-31, 6-30, 9-30, 12-31, expected 25/50/75/100 %). Target 100 was
  * completed in June; targets 1–10 missed the third-quarter milestone (progress 60 %), the others
  * reached it. In October the even targets up to 98 reported; 1, 11, …, 91 reported only on 11-02
  * (逾期补报).
  */
-const AGENCIES = 400;
+const AGENCIES = 330;
 const PER_AGENCY = 100;
 const MISSED_Q3 = 10;
 
@@ -139,7 +139,7 @@ describe(`a province of ${AGENCIES} agencies × ${PER_AGENCY} targets (more than
     expect(stats.every((s) => s.issued === 100 && s.onTrack === 89 && s.late === 10 && s.done === 1 && s.notCompleted === 0)).toBe(true);
   });
 
-  it("逾期 for the office: the 4,000 missed third-quarter milestones, 35 days late", async () => {
+  it("逾期 for the office: every missed third-quarter milestone, 35 days late", async () => {
     const items = await overdueItems(db, office, cycleId, NOW);
     expect(items).toHaveLength(AGENCIES * MISSED_Q3);
     expect(items.every((i) => i.daysLate === 35 && i.dueOn === "2026-09-30" && i.owners === `staff${i.agency}`)).toBe(true);
@@ -148,9 +148,9 @@ describe(`a province of ${AGENCIES} agencies × ${PER_AGENCY} targets (more than
 
   it("看板 data and the 统计 export: the same counts, province totals, and the October trend", async () => {
     const board = await provinceBoard(db, { id: cycleId, year: 2026 }, NOW, DEFAULT_WARNING_RULES);
-    expect(board.totals).toEqual({ issued: 40_000, onTrack: 35_600, warning: 0, late: 4_000, notCompleted: 0, done: 400 });
+    expect(board.totals).toEqual({ issued: AGENCIES * 100, onTrack: AGENCIES * 89, warning: 0, late: AGENCIES * MISSED_Q3, notCompleted: 0, done: AGENCIES });
     expect(board.agencies).toHaveLength(AGENCIES);
-    expect(board.trend.completed.at(-1)).toBe(400);
+    expect(board.trend.completed.at(-1)).toBe(AGENCIES);
     const lights = await agencyLights(db, cycleId, NOW, DEFAULT_WARNING_RULES);
     expect(lights.every((l) => l.issued === 100 && l.late === 10)).toBe(true);
     const exported = await statusBoard(db, cycleId, NOW);
