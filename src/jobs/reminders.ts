@@ -59,7 +59,8 @@ export async function planReminders(tx: Tx, deps: Pick<JobDeps, "workingDays" | 
     // No ORDER BY inside the includes: Prisma 7 reads a relation with its own ordering in one query,
     // which fails past the database's bound-parameter limit (999 on SQLite); without it the read is
     // chunked, and the order is restored here.
-    include: { owners: { include: { user: true } }, milestones: true },
+    // Reached milestones send nothing, and the report card offers the next open one: only open ones are read.
+    include: { owners: { include: { user: true } }, milestones: { where: { achievedAt: null } } },
     orderBy: { id: "asc" },
   });
   for (const t of targets) {
