@@ -97,17 +97,19 @@ async function trendOf(tx: Tx, cycle: { id: number; year: number }, now: Date, a
   return trend;
 }
 
-async function negativeOf(tx: Tx, cycleId: number, agencies: { id: number; shortName: string }[]): Promise<NegativeByQuarter> {
+async function negativeOf(tx: Tx, cycleId: number, agencies: { id: number; shortName: string }[], wholeProvince = false): Promise<NegativeByQuarter> {
   const lists = await tx.negativeList.findMany({
-    where: { cycleId, agencyId: { in: agencies.map((a) => a.id) } },
+    // The whole province by its cycle, not by a list of every agency's id.
+    where: { cycleId, ...(wholeProvince ? {} : { agencyId: { in: agencies.map((a) => a.id) } }) },
     include: { entries: { where: { status: "active" }, select: { points: true } } },
   });
   const periods = [...new Set(lists.map((l) => l.period))].sort();
+  const byKey = new Map(lists.map((l) => [`${l.agencyId}:${l.period}`, l]));
   return {
     periods,
     labels: periods.map((p) => `第${QUARTER[(parsePeriod(p)?.quarter ?? 1) - 1]}季度`),
     series: agencies.map((a) => {
-      const mine = (p: string) => lists.find((l) => l.agencyId === a.id && l.period === p);
+      const mine = (p: string) => byKey.get(`${a.id}:${p}`);
       return {
         agency: a.shortName,
         entries: periods.map((p) => mine(p)?.entries.length ?? 0),
@@ -123,7 +125,7 @@ export async function provinceBoard(tx: Tx, cycle: { id: number; year: number },
     year: cycle.year,
     totals: sumLights(agencies),
     agencies,
-    negative: await negativeOf(tx, cycle.id, agencies.map((a) => ({ id: a.agencyId, shortName: a.shortName }))),
+    negative: await negativeOf(tx, cycle.id, agencies.map((a) => ({ id: a.agencyId, shortName: a.shortName })), true),
     trend: await trendOf(tx, cycle, now),
   };
 }

@@ -1,8 +1,7 @@
 import type { Tx } from "../infra/db.js";
 import { beijingDate } from "./calendar.js";
-import { classifyTarget } from "./targets.js";
-import { CLOSED_STATUSES, LIVE_STATUSES } from "./vocabulary.js";
-import { type WarningRules, targetLight } from "./warnings.js";
+import { stateCountsByAgency } from "./target-counts.js";
+import type { WarningRules } from "./warnings.js";
 
 /**
  * Per agency, the issued targets split the way 统计 and the 看板 show them: 正常推进 (of which 预警,
@@ -23,27 +22,11 @@ export interface AgencyLights {
 }
 
 export async function agencyLights(tx: Tx, cycleId: number, now: Date, rules: WarningRules, agencyId?: number): Promise<AgencyLights[]> {
-  const today = beijingDate(now);
   const agencies = await tx.agency.findMany({ where: agencyId ? { id: agencyId } : {}, orderBy: { id: "asc" } });
-  const targets = await tx.target.findMany({
-    where: { cycleId, status: { in: [...LIVE_STATUSES, ...CLOSED_STATUSES] }, ...(agencyId ? { agencyId } : {}) },
-    select: { agencyId: true, status: true, deadline: true, progress: true, milestones: { select: { quarter: true, dueOn: true, expectedProgress: true, achievedAt: true } } },
+  const counts = await stateCountsByAgency(tx, { cycleId, today: beijingDate(now), rules, agencyId });
+  return agencies.map((a) => {
+    const c = counts.get(a.id) ?? { issued: 0, done: 0, notCompleted: 0, late: 0, warning: 0 };
+    const onTrack = c.issued - c.done - c.notCompleted - c.late;
+    return { agencyId: a.id, code: a.code, name: a.name, shortName: a.shortName, issued: c.issued, onTrack, warning: c.warning, late: c.late, notCompleted: c.notCompleted, done: c.done };
   });
-  const rows = new Map<number, AgencyLights>(
-    agencies.map((a) => [a.id, { agencyId: a.id, code: a.code, name: a.name, shortName: a.shortName, issued: 0, onTrack: 0, warning: 0, late: 0, notCompleted: 0, done: 0 }]),
-  );
-  for (const t of targets) {
-    const row = rows.get(t.agencyId);
-    if (!row) continue;
-    row.issued += 1;
-    const state = classifyTarget(t, today);
-    if (state === "done") row.done += 1;
-    else if (state === "late") row.late += 1;
-    else if (state === "not_completed") row.notCompleted += 1;
-    else {
-      row.onTrack += 1;
-      if (targetLight(t, today, rules).light === "yellow") row.warning += 1;
-    }
-  }
-  return [...rows.values()];
 }

@@ -1,3 +1,4 @@
+import { inChunks } from "../infra/chunks.js";
 import type { Tx } from "../infra/db.js";
 import { beijingDate } from "./calendar.js";
 import type { IndicatorDraft, MilestoneDraft, TargetDraft } from "./import-types.js";
@@ -10,15 +11,18 @@ import { TARGET_STATUS_LABEL, type TargetStatus } from "./vocabulary.js";
  */
 export async function loadStoredTargets(tx: Tx, cycleId: number | null, codes: string[]) {
   if (cycleId === null || codes.length === 0) return [];
-  return tx.target.findMany({
-    where: { cycleId, code: { in: codes } },
-    include: {
-      agency: true,
-      owners: { include: { user: { select: { account: true } } } },
-      indicators: { orderBy: { id: "asc" } },
-      milestones: { orderBy: { quarter: "asc" } },
-    },
-  });
+  // In chunks: a province's file has more codes than one statement with ordered includes may carry (P2029).
+  return inChunks(codes, (chunk) =>
+    tx.target.findMany({
+      where: { cycleId, code: { in: chunk } },
+      include: {
+        agency: true,
+        owners: { include: { user: { select: { account: true } } } },
+        indicators: { orderBy: { id: "asc" } },
+        milestones: { orderBy: { quarter: "asc" } },
+      },
+    }),
+  );
 }
 
 export type StoredTarget = Awaited<ReturnType<typeof loadStoredTargets>>[number];

@@ -1,3 +1,4 @@
+import { inChunks } from "../infra/chunks.js";
 import type { Tx } from "../infra/db.js";
 import type { Actor } from "./actor.js";
 import { beijingDate, chineseDate, fromBeijingDate } from "./calendar.js";
@@ -38,26 +39,32 @@ export function missName(m: Pick<MissLike, "milestone">): string {
  */
 export async function recordMisses(tx: Tx, today: string, now: Date) {
   const before = fromBeijingDate(today);
-  const targets = await tx.target.findMany({
-    where: { status: { in: [...LIVE_STATUSES, ...CLOSED_STATUSES] }, OR: [{ deadline: { lt: before } }, { milestones: { some: { achievedAt: null, dueOn: { lt: before } } } }] },
-    include: { milestones: { where: { achievedAt: null, dueOn: { lt: before } }, orderBy: { quarter: "asc" } } },
-    orderBy: { id: "asc" },
+  const issued = { status: { in: [...LIVE_STATUSES, ...CLOSED_STATUSES] } };
+  // The targets as a relation filter, never as a list of ids: a province's misses are more than one
+  // statement binds (P2029).
+  const milestones = await tx.milestone.findMany({
+    where: { achievedAt: null, dueOn: { lt: before }, target: issued },
+    select: { id: true, targetId: true, dueOn: true },
+    orderBy: [{ targetId: "asc" }, { quarter: "asc" }],
   });
+  const targets = await tx.target.findMany({ where: { ...issued, deadline: { lt: before } }, select: { id: true, status: true, closedAt: true, deadline: true }, orderBy: { id: "asc" } });
   const misses: { subjectKey: string; targetId: number; milestoneId: number | null; dueOn: Date }[] = [];
-  for (const t of targets) {
-    for (const m of t.milestones) misses.push({ subjectKey: `milestone:${m.id}`, targetId: t.id, milestoneId: m.id, dueOn: m.dueOn });
+  const targetMiss = (t: (typeof targets)[number]) => {
     const lateDone = t.status === "completed" && t.closedAt && beijingDate(t.closedAt) > beijingDate(t.deadline);
-    if (t.deadline < before && (t.status !== "completed" || lateDone)) misses.push({ subjectKey: `target:${t.id}`, targetId: t.id, milestoneId: null, dueOn: t.deadline });
+    if (t.status !== "completed" || lateDone) misses.push({ subjectKey: `target:${t.id}`, targetId: t.id, milestoneId: null, dueOn: t.deadline });
+  };
+  // Target by target: its milestones by quarter, then its deadline.
+  let next = 0;
+  for (const m of milestones) {
+    for (; next < targets.length && targets[next].id < m.targetId; next++) targetMiss(targets[next]);
+    misses.push({ subjectKey: `milestone:${m.id}`, targetId: m.targetId, milestoneId: m.id, dueOn: m.dueOn });
   }
+  for (; next < targets.length; next++) targetMiss(targets[next]);
   if (misses.length === 0) return [];
-  const known = new Set(
-    (await tx.improvement.findMany({ where: { subjectKey: { in: misses.map((m) => m.subjectKey) } }, select: { subjectKey: true } })).map((i) => i.subjectKey),
-  );
-  const created = [];
-  for (const m of misses.filter((x) => !known.has(x.subjectKey))) {
-    created.push(await tx.improvement.create({ data: { ...m, requestedAt: now }, include: improvementInclude }));
-  }
-  return created;
+  const known = new Set((await tx.improvement.findMany({ where: { target: issued }, select: { subjectKey: true } })).map((i) => i.subjectKey));
+  const fresh = misses.filter((x) => !known.has(x.subjectKey));
+  await inChunks(fresh, async (rows) => [await tx.improvement.createMany({ data: rows.map((m) => ({ ...m, requestedAt: now })) })]);
+  return inChunks(fresh, (rows) => tx.improvement.findMany({ where: { subjectKey: { in: rows.map((m) => m.subjectKey) } }, include: improvementInclude, orderBy: { id: "asc" } }));
 }
 
 export const improvementInclude = {
@@ -68,7 +75,11 @@ export const improvementInclude = {
 
 /** Requests not yet answered, oldest first. */
 export async function unanswered(tx: Tx, where: { targetId?: number } = {}) {
-  return tx.improvement.findMany({ where: { answeredAt: null, ...where }, include: improvementInclude, orderBy: [{ dueOn: "asc" }, { id: "asc" }] });
+  // Ids first, then the rows with their owners in chunks: an ordered include over every open request of
+  // the province would be refused (P2029).
+  const ids = await tx.improvement.findMany({ where: { answeredAt: null, ...where }, select: { id: true }, orderBy: [{ dueOn: "asc" }, { id: "asc" }] });
+  const rows = new Map((await inChunks(ids, (c) => tx.improvement.findMany({ where: { id: { in: c.map((i) => i.id) } }, include: improvementInclude }))).map((r) => [r.id, r]));
+  return ids.flatMap((i) => rows.get(i.id) ?? []);
 }
 
 /** Who answers for a target: its owners and the agency's own target office (单位目标办). */

@@ -132,101 +132,143 @@ export async function agencyRollup(
   tx: Tx,
   args: { agencyId: number; cycleId: number; window: ReportingWindow; asOf: Date; rules?: RollupRules },
 ): Promise<AgencyRollup> {
+  const agency = await tx.agency.findUniqueOrThrow({ where: { id: args.agencyId } });
+  return (await rollups(tx, [agency], args))[0];
+}
+
+/** Every agency's roll-up, in agency order, for the office's province summary and the roll-up job. */
+export async function provinceRollup(tx: Tx, args: { cycleId: number; window: ReportingWindow; asOf: Date; rules?: RollupRules }): Promise<AgencyRollup[]> {
+  return rollups(tx, await tx.agency.findMany({ orderBy: { id: "asc" } }), args);
+}
+
+type AgencyRow = { id: number; name: string; shortName: string };
+
+/**
+ * The same few statements for one agency or the whole province: the targets appear only as a relation
+ * filter, never as a list of their ids (a province has more than one statement binds, P2029), and
+ * reports are reduced to the two dates each item needs by the database.
+ */
+async function rollups(tx: Tx, agencies: AgencyRow[], args: { cycleId: number; window: ReportingWindow; asOf: Date; rules?: RollupRules }): Promise<AgencyRollup[]> {
   const { window, asOf } = args;
   const rules = args.rules ?? DEFAULT_ROLLUP_RULES;
   const start = fromBeijingDate(window.from);
   const end = fromBeijingDate(addDays(window.to, 1));
-  const agency = await tx.agency.findUniqueOrThrow({ where: { id: args.agencyId } });
+  const owed = {
+    ...(agencies.length === 1 ? { agencyId: agencies[0].id } : {}),
+    cycleId: args.cycleId,
+    status: { in: [...LIVE_STATUSES, ...CLOSED_STATUSES] },
+    AND: [
+      { OR: [{ issuedAt: null }, { issuedAt: { lt: end } }] },
+      // Closed before the window opened: nothing more is owed.
+      { OR: [{ closedAt: null }, { closedAt: { gte: start } }] },
+    ],
+  };
   const targets = await tx.target.findMany({
-    where: {
-      agencyId: args.agencyId,
-      cycleId: args.cycleId,
-      status: { in: [...LIVE_STATUSES, ...CLOSED_STATUSES] },
-      AND: [
-        { OR: [{ issuedAt: null }, { issuedAt: { lt: end } }] },
-        // Closed before the window opened: nothing more is owed.
-        { OR: [{ closedAt: null }, { closedAt: { gte: start } }] },
-      ],
-    },
-    include: {
-      owners: { include: { user: true }, orderBy: { userId: "asc" } },
-      milestones: { orderBy: { quarter: "asc" } },
-      reports: { where: { createdAt: { gte: start, lte: asOf } }, orderBy: { createdAt: "asc" }, select: { createdAt: true } },
-    },
-    orderBy: { code: "asc" },
+    where: owed,
+    select: { id: true, agencyId: true, code: true, title: true, deadline: true },
+    orderBy: [{ agencyId: "asc" }, { code: "asc" }],
   });
-  const items: RollupItem[] = [];
+  const milestones = groupByTarget(
+    await tx.milestone.findMany({
+      where: { target: owed, dueOn: { gte: start, lt: end } },
+      select: { targetId: true, quarter: true, dueOn: true, expectedProgress: true },
+      orderBy: [{ targetId: "asc" }, { quarter: "asc" }],
+    }),
+  );
+  const ownerRows = await tx.targetOwner.findMany({ where: { target: owed }, select: { targetId: true, userId: true }, orderBy: [{ targetId: "asc" }, { userId: "asc" }] });
+  const owners = groupByTarget(ownerRows);
+  // One agency names its few owners; the province reads its people whole — a relation filter from users to
+  // the cycle's targets is slow on SQLite, and their ids too many to list.
+  const ownerIds = agencies.length === 1 ? [...new Set(ownerRows.map((o) => o.userId))] : null;
+  const people = new Map(
+    (await tx.user.findMany({ where: ownerIds ? { id: { in: ownerIds } } : {}, select: { id: true, name: true, account: true } })).map((u) => [u.id, u]),
+  );
+  // Latest report within the window; else the first one after it closed (逾期补报).
+  const within = await tx.progressReport.groupBy({ by: ["targetId"], where: { target: owed, createdAt: { gte: start, lt: end, lte: asOf } }, _max: { createdAt: true } });
+  const after = await tx.progressReport.groupBy({ by: ["targetId"], where: { target: owed, createdAt: { gte: end, lte: asOf } }, _min: { createdAt: true } });
+  const reported = new Map(within.map((g) => [g.targetId, g._max.createdAt]));
+  const lateReported = new Map(after.map((g) => [g.targetId, g._min.createdAt]));
+  const items = new Map<number, RollupItem[]>(agencies.map((a) => [a.id, []]));
   for (const t of targets) {
-    const inWindow = (d: Date) => beijingDate(d) >= window.from && beijingDate(d) <= window.to;
-    const dues = t.milestones
-      .filter((m) => inWindow(m.dueOn))
-      .map((m) => ({ day: beijingDate(m.dueOn), what: `第${QUARTER[m.quarter - 1]}季度节点（应达${m.expectedProgress}%）` }));
+    const inWindow = (d: Date) => d >= start && d < end;
+    const dues = (milestones.get(t.id) ?? []).map((m) => ({ day: beijingDate(m.dueOn), what: `第${QUARTER[m.quarter - 1]}季度节点（应达${m.expectedProgress}%）` }));
     if (inWindow(t.deadline)) dues.push({ day: beijingDate(t.deadline), what: "完成时限" });
     if (dues.length === 0 && !(window.kind === "month" && rules.monthlyReportForEveryTarget)) continue;
     dues.sort((a, b) => a.day.localeCompare(b.day));
-    items.push({
+    const reportedAt = reported.get(t.id) ?? null;
+    items.get(t.agencyId)?.push({
       targetId: t.id,
       code: t.code,
       title: t.title,
       what: dues.length ? dues.map((d) => d.what).join("、") : "月度进度",
       deadline: dues[0]?.day ?? window.to,
-      owners: t.owners.map((o) => ({ userId: o.user.id, name: o.user.name, account: o.user.account, away: null })),
-      reportedAt: t.reports.filter((r) => r.createdAt < end).at(-1)?.createdAt ?? null,
-      lateReportAt: t.reports.find((r) => r.createdAt >= end)?.createdAt ?? null,
+      owners: (owners.get(t.id) ?? []).map((o) => people.get(o.userId)!).map((u) => ({ userId: u.id, name: u.name, account: u.account, away: null })),
+      reportedAt,
+      lateReportAt: lateReported.get(t.id) ?? null,
     });
   }
-  await flagAbsences(tx, args.agencyId, items, beijingDate(asOf));
-  const unreported = items.filter((i) => !i.reportedAt);
-  return {
-    agencyId: agency.id,
-    agencyName: agency.name,
-    shortName: agency.shortName,
-    window,
-    asOf,
-    items,
-    unreported,
-    reportedCount: items.length - unreported.length,
-    lateCount: unreported.filter((i) => i.lateReportAt).length,
-  };
+  await flagAbsences(tx, agencies, items, ownerIds, beijingDate(asOf));
+  return agencies.map((agency) => {
+    const mine = items.get(agency.id) ?? [];
+    const unreported = mine.filter((i) => !i.reportedAt);
+    return {
+      agencyId: agency.id,
+      agencyName: agency.name,
+      shortName: agency.shortName,
+      window,
+      asOf,
+      items: mine,
+      unreported,
+      reportedCount: mine.length - unreported.length,
+      lateCount: unreported.filter((i) => i.lateReportAt).length,
+    };
+  });
+}
+
+function groupByTarget<T extends { targetId: number }>(rows: T[]): Map<number, T[]> {
+  const m = new Map<number, T[]>();
+  for (const r of rows) {
+    const list = m.get(r.targetId);
+    if (list) list.push(r);
+    else m.set(r.targetId, [r]);
+  }
+  return m;
 }
 
 /** Marks owners away today or on their item's deadline, with who stands in for them. */
-async function flagAbsences(tx: Tx, agencyId: number, items: RollupItem[], today: string): Promise<void> {
-  const ownerIds = [...new Set(items.flatMap((i) => i.owners.map((o) => o.userId)))];
-  if (ownerIds.length === 0) return;
-  const earliest = items.reduce((d, i) => (i.deadline < d ? i.deadline : d), today);
-  const latest = items.reduce((d, i) => (i.deadline > d ? i.deadline : d), today);
+async function flagAbsences(tx: Tx, agencies: AgencyRow[], items: Map<number, RollupItem[]>, ownerIds: number[] | null, today: string): Promise<void> {
+  const all = [...items.values()].flat();
+  if (!all.some((i) => i.owners.length)) return;
+  const earliest = all.reduce((d, i) => (i.deadline < d ? i.deadline : d), today);
+  const latest = all.reduce((d, i) => (i.deadline > d ? i.deadline : d), today);
   const absences = await tx.absence.findMany({
-    where: { userId: { in: ownerIds }, startsOn: { lte: fromBeijingDate(latest) }, endsOn: { gte: fromBeijingDate(earliest) } },
+    where: { ...(ownerIds ? { userId: { in: ownerIds } } : {}), startsOn: { lte: fromBeijingDate(latest) }, endsOn: { gte: fromBeijingDate(earliest) } },
     include: { delegate: true },
-    orderBy: { startsOn: "asc" },
+    orderBy: [{ startsOn: "asc" }, { id: "asc" }],
   });
   if (absences.length === 0) return;
-  const fallback = await defaultDelegate(tx, { id: -1, agencyId });
-  for (const item of items) {
-    for (const owner of item.owners) {
-      const covers = (day: string) => absences.find((a) => a.userId === owner.userId && beijingDate(a.startsOn) <= day && beijingDate(a.endsOn) >= day);
-      const a = covers(today) ?? covers(item.deadline);
-      if (!a) continue;
-      const delegate = a.delegate ?? (fallback && fallback.id !== owner.userId ? fallback : null);
-      owner.away = {
-        kind: a.kind as AbsenceKind,
-        label: ABSENCE_LABEL[a.kind as AbsenceKind] ?? "请假",
-        from: beijingDate(a.startsOn),
-        to: beijingDate(a.endsOn),
-        delegateId: delegate?.id ?? null,
-        delegateName: delegate?.name ?? null,
-      };
+  for (const agency of agencies) {
+    const mine = items.get(agency.id) ?? [];
+    let fallback: Awaited<ReturnType<typeof defaultDelegate>> | undefined;
+    for (const item of mine) {
+      for (const owner of item.owners) {
+        const covers = (day: string) => absences.find((a) => a.userId === owner.userId && beijingDate(a.startsOn) <= day && beijingDate(a.endsOn) >= day);
+        const a = covers(today) ?? covers(item.deadline);
+        if (!a) continue;
+        // The agency's own officer stands in when none was named; read only for agencies that need one.
+        if (!a.delegate && fallback === undefined) fallback = await defaultDelegate(tx, { id: -1, agencyId: agency.id });
+        const delegate = a.delegate ?? (fallback && fallback.id !== owner.userId ? fallback : null);
+        owner.away = {
+          kind: a.kind as AbsenceKind,
+          label: ABSENCE_LABEL[a.kind as AbsenceKind] ?? "请假",
+          from: beijingDate(a.startsOn),
+          to: beijingDate(a.endsOn),
+          delegateId: delegate?.id ?? null,
+          delegateName: delegate?.name ?? null,
+        };
+      }
     }
   }
-}
-
-/** Every agency's roll-up, in agency order, for the office's province summary. */
-export async function provinceRollup(tx: Tx, args: { cycleId: number; window: ReportingWindow; asOf: Date; rules?: RollupRules }): Promise<AgencyRollup[]> {
-  const agencies = await tx.agency.findMany({ orderBy: { id: "asc" }, select: { id: true } });
-  const out: AgencyRollup[] = [];
-  for (const a of agencies) out.push(await agencyRollup(tx, { ...args, agencyId: a.id }));
-  return out;
 }
 
 /** "赵磊" or "赵磊（请假中，5月6日至5月10日，代理人刘晓燕）". */

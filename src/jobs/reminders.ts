@@ -1,7 +1,7 @@
 import { reportCard } from "../conversation/report-card.js";
 import type { Reply } from "../messages/reply.js";
 import { awayOn, reminderRecipient } from "../domain/absence.js";
-import { beijingDate } from "../domain/calendar.js";
+import { addDays, beijingDate, fromBeijingDate } from "../domain/calendar.js";
 import { LIVE_STATUSES } from "../domain/vocabulary.js";
 import type { Tx } from "../infra/db.js";
 import { enqueue } from "../outbox/enqueue.js";
@@ -48,12 +48,20 @@ const CHUNK = 25;
 
 export async function planReminders(tx: Tx, deps: Pick<JobDeps, "workingDays" | "schedule">, today: string, now: Date, afterTargetId = 0): Promise<PlannedReminder[]> {
   if (!deps.workingDays.isWorkingDay(today)) return [];
+  // Only targets with something open that is overdue or falls due soon: an item further out than the
+  // earliest reminder ahead (moved before a holiday of up to a month) has nothing to send today.
+  const horizon = fromBeijingDate(addDays(today, Math.max(0, ...deps.schedule.daysAhead) + 31));
   const targets = await tx.target.findMany({
-    where: { status: { in: LIVE_STATUSES }, id: { gt: afterTargetId } },
+    where: {
+      status: { in: LIVE_STATUSES },
+      id: { gt: afterTargetId },
+      OR: [{ deadline: { lt: horizon } }, { milestones: { some: { achievedAt: null, dueOn: { lt: horizon } } } }],
+    },
     // No ORDER BY inside the includes: Prisma 7 reads a relation with its own ordering in one query,
     // which fails past the database's bound-parameter limit (999 on SQLite); without it the read is
     // chunked, and the order is restored here.
-    include: { owners: { include: { user: true } }, milestones: true },
+    // Reached milestones send nothing, and the report card offers the next open one: only open ones are read.
+    include: { owners: { include: { user: true } }, milestones: { where: { achievedAt: null } } },
     orderBy: { id: "asc" },
   });
   for (const t of targets) {

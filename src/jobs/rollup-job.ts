@@ -2,7 +2,7 @@ import { careRules } from "../conversation/care-rules.js";
 import type { Reply } from "../messages/reply.js";
 import { agencyRollupReplies, provinceRollupReply } from "../conversation/rollup-view.js";
 import { currentCycle } from "../domain/cycles.js";
-import { agencyRollup, provinceRollup, rollupWindowsDue } from "../domain/rollup.js";
+import { provinceRollup, rollupWindowsDue } from "../domain/rollup.js";
 import type { Tx } from "../infra/db.js";
 import { enqueue } from "../outbox/enqueue.js";
 import { nextDeliveryTime } from "../domain/quiet-hours.js";
@@ -32,20 +32,22 @@ export async function planRollups(tx: Tx, deps: Pick<JobDeps, "settings" | "work
   const plan: PlannedRollup[] = [];
   if (windows.length === 0) return { windows: [], plan };
   const cycle = await currentCycle(tx, now);
-  const agencies = await tx.agency.findMany({ orderBy: { id: "asc" }, select: { id: true } });
   const office = await tx.user.findMany({ where: { role: "office", active: true, muteOptional: false } });
+  // One read of every officer and one province roll-up per window: a few statements however many agencies.
+  const officers = new Map<number, { id: number }[]>();
+  for (const u of await tx.user.findMany({ where: { role: "officer", active: true, muteOptional: false, agencyId: { not: null } }, orderBy: { id: "asc" }, select: { id: true, agencyId: true } })) {
+    officers.set(u.agencyId!, [...(officers.get(u.agencyId!) ?? []), u]);
+  }
   for (const window of windows) {
-    for (const a of agencies) {
-      const r = await agencyRollup(tx, { agencyId: a.id, cycleId: cycle.id, window, asOf: now, rules });
+    const rows = await provinceRollup(tx, { cycleId: cycle.id, window, asOf: now, rules });
+    for (const r of rows) {
       if (r.items.length === 0) continue;
-      const officers = await tx.user.findMany({ where: { agencyId: a.id, role: "officer", active: true, muteOptional: false } });
-      for (const o of officers) {
+      for (const o of officers.get(r.agencyId) ?? []) {
         agencyRollupReplies(r, { withCard: true }).forEach((reply, i) =>
-          plan.push({ key: `rollup:${window.period}:${a.id}:${o.id}:${i === 0 ? "summary" : "card"}`, userId: o.id, reply }),
+          plan.push({ key: `rollup:${window.period}:${r.agencyId}:${o.id}:${i === 0 ? "summary" : "card"}`, userId: o.id, reply }),
         );
       }
     }
-    const rows = await provinceRollup(tx, { cycleId: cycle.id, window, asOf: now, rules });
     for (const u of office) plan.push({ key: `rollup:${window.period}:province:${u.id}`, userId: u.id, reply: provinceRollupReply(rows, now) });
   }
   return { windows: windows.map((w) => w.period), plan };
