@@ -1,9 +1,9 @@
 import { provinceBoard } from "../src/board/data.js";
 import { loadSettings } from "../src/config/settings.js";
-import { fromBeijingDate } from "../src/domain/calendar.js";
-import { monthWindow, provinceRollup } from "../src/domain/rollup.js";
-import { overdueItems, provinceStats } from "../src/domain/statistics.js";
-import { DEFAULT_WARNING_RULES } from "../src/domain/warnings.js";
+import { fromBeijingDate } from "../src/domain/calendar/calendar.js";
+import { monthWindow, provinceRollup } from "../src/domain/care/rollup.js";
+import { overdueItems, provinceStats } from "../src/domain/supervision/statistics.js";
+import { DEFAULT_WARNING_RULES } from "../src/domain/care/warnings.js";
 import { createDb } from "../src/infra/db.js";
 import { systemClock } from "../src/infra/clock.js";
 import { createLogger } from "../src/infra/logger.js";

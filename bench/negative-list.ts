@@ -1,5 +1,5 @@
 import { createDb } from "../src/infra/db.js";
-import { computeNegativeLists, storeNegativeLists } from "../src/domain/negative-list.js";
+import { computeNegativeLists, storeNegativeLists } from "../src/domain/negative-list/negative-list.js";
 import { loadRules } from "../src/domain/rules.js";
 import { measure, median, table } from "./measure.js";
 import { syntheticProvince } from "./synthetic-province.js";

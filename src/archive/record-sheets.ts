@@ -1,4 +1,4 @@
-import { beijingDate } from "../domain/calendar.js";
+import { beijingDate } from "../domain/calendar/calendar.js";
 import { APPEAL_STATUS_LABEL, VERIFICATION_METHOD_LABEL, type VerificationMethod } from "../domain/vocabulary.js";
 import type { Tx } from "../infra/db.js";
 import { categoryText, managementText, statusText } from "../excel/labels.js";

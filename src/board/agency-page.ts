@@ -1,4 +1,4 @@
-import { chineseDate } from "../domain/calendar.js";
+import { chineseDate } from "../domain/calendar/calendar.js";
 import type { AgencyBoard, BoardTarget } from "./data.js";
 import { esc, kpis, page } from "./html.js";
 

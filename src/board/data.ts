@@ -1,9 +1,9 @@
 import type { Tx } from "../infra/db.js";
-import { type AgencyLights, agencyLights } from "../domain/agency-lights.js";
-import { addDays, beijingDate, fromBeijingDate, parsePeriod } from "../domain/calendar.js";
-import { LIGHT_LABEL, type Light, type WarningRules, milestoneLight, targetLight } from "../domain/warnings.js";
-import { STATE_LABEL, classifyTarget, reachedLateText, stateText } from "../domain/targets.js";
-import { completionSource } from "../domain/verification.js";
+import { type AgencyLights, agencyLights } from "../domain/supervision/agency-lights.js";
+import { addDays, beijingDate, fromBeijingDate, parsePeriod } from "../domain/calendar/calendar.js";
+import { LIGHT_LABEL, type Light, type WarningRules, milestoneLight, targetLight } from "../domain/care/warnings.js";
+import { STATE_LABEL, classifyTarget, reachedLateText, stateText } from "../domain/targets/targets.js";
+import { completionSource } from "../domain/ledger/verification.js";
 import { CLOSED_STATUSES, LIVE_STATUSES } from "../domain/vocabulary.js";
 
 /**

@@ -1,5 +1,5 @@
-import type { MatchPlan, OrgSnapshot, Outcome } from "../domain/directory-match.js";
-import type { BindablePlatform } from "../domain/people.js";
+import type { MatchPlan, OrgSnapshot, Outcome } from "../domain/import/directory-match.js";
+import type { BindablePlatform } from "../domain/people/people.js";
 
 /** The Chinese report of `directory sync`: what was bound, what was left alone and why, and what to do next. */
 const LIST_MAX = 50;

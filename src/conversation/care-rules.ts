@@ -1,6 +1,6 @@
 import { DEFAULT_IMPROVEMENT_RULES, DEFAULT_REPORTING_RULES, type ImprovementRules, type ReportingRules, loadRules } from "../domain/rules.js";
-import { DEFAULT_ROLLUP_RULES, type RollupRules } from "../domain/rollup.js";
-import { DEFAULT_WARNING_RULES, type WarningRules } from "../domain/warnings.js";
+import { DEFAULT_ROLLUP_RULES, type RollupRules } from "../domain/care/rollup.js";
+import { DEFAULT_WARNING_RULES, type WarningRules } from "../domain/care/warnings.js";
 
 /**
  * The `warnings`, `rollup`, `reporting` and `improvement` sections of the cycle's rules file. A year without a file falls back to

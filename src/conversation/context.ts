@@ -1,6 +1,6 @@
 import type { Logger } from "../infra/logger.js";
 import type { Tx } from "../infra/db.js";
-import type { Actor } from "../domain/actor.js";
+import type { Actor } from "../domain/people/actor.js";
 import type { InboundEvent } from "./event.js";
 import type { Reply } from "../messages/reply.js";
 import { text } from "../messages/reply.js";

@@ -2,10 +2,10 @@ import { isStorageFault, isUniqueViolation, StorageUnavailable } from "../infra/
 import type { Db, Tx } from "../infra/db.js";
 import type { Clock } from "../infra/clock.js";
 import { lazyChild, type Logger } from "../infra/logger.js";
-import type { Actor } from "../domain/actor.js";
+import type { Actor } from "../domain/people/actor.js";
 import { DomainError, ForbiddenError } from "../domain/errors.js";
 import { ROLE_LABEL } from "../domain/vocabulary.js";
-import { beijingDate } from "../domain/calendar.js";
+import { beijingDate } from "../domain/calendar/calendar.js";
 import { actionCommand, rememberCards } from "../messages/cards.js";
 import { CommandInput, type Command } from "./command.js";
 import { CommandContext, type ConversationSettings } from "./context.js";

@@ -7,8 +7,8 @@ import { createRegistry } from "./commands/index.js";
 import type { ConversationSettings } from "./context.js";
 import { ConversationCore } from "./core.js";
 import { handleFile } from "./files.js";
-import { loadWorkingDays } from "../domain/working-days.js";
-import { nextDeliveryTime, parseQuietHours } from "../domain/quiet-hours.js";
+import { loadWorkingDays } from "../domain/calendar/working-days.js";
+import { nextDeliveryTime, parseQuietHours } from "../domain/calendar/quiet-hours.js";
 
 /**
  * Without LINK_SECRET (allowed outside production) board links are signed with a secret made for this

@@ -1,10 +1,10 @@
 import { importParsedTargets, parseTargetFile, type ParsedTargetFile } from "../excel/import-file.js";
 import { ParseWorkerFault } from "../excel/parse-pool.js";
 import { addReportSheet, newWorkbook, toBuffer } from "../excel/workbook.js";
-import { beijingDate } from "../domain/calendar.js";
+import { beijingDate } from "../domain/calendar/calendar.js";
 import type { FileHandler, InboundFile } from "./core.js";
 import type { CommandContext } from "./context.js";
-import { attachFile, latestOwnReport } from "../domain/evidence.js";
+import { attachFile, latestOwnReport } from "../domain/ledger/evidence.js";
 import { NotFoundError } from "../domain/errors.js";
 import type { Logger } from "../infra/logger.js";
 import { storeEvidenceBlob, storeEvidenceFile } from "../infra/evidence-store.js";

@@ -1,4 +1,4 @@
-import { beijingDate, chineseDate } from "../domain/calendar.js";
+import { beijingDate, chineseDate } from "../domain/calendar/calendar.js";
 import {
   CATEGORY_LABEL,
   INSTITUTION_ITEM_LABEL,

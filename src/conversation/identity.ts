@@ -1,5 +1,5 @@
 import type { Tx } from "../infra/db.js";
-import type { Actor } from "../domain/actor.js";
+import type { Actor } from "../domain/people/actor.js";
 import type { Role } from "../domain/vocabulary.js";
 import type { InboundEvent } from "./event.js";
 import { storableText } from "./normalize.js";

@@ -1,5 +1,5 @@
-import { beijingDate, chineseDate } from "../domain/calendar.js";
-import { missText } from "../domain/improvements.js";
+import { beijingDate, chineseDate } from "../domain/calendar/calendar.js";
+import { missText } from "../domain/care/improvements.js";
 import { newCardKey } from "../messages/cards.js";
 import type { CardReply, Reply } from "../messages/reply.js";
 

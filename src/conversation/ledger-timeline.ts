@@ -1,7 +1,7 @@
-import { beijingDate, chineseDate } from "../domain/calendar.js";
-import { missName } from "../domain/improvements.js";
-import { listReports } from "../domain/ledger.js";
-import { latestVerifications } from "../domain/verification.js";
+import { beijingDate, chineseDate } from "../domain/calendar/calendar.js";
+import { missName } from "../domain/care/improvements.js";
+import { listReports } from "../domain/ledger/progress-reports.js";
+import { latestVerifications } from "../domain/ledger/verification.js";
 import { PDCA_LABEL, type PdcaStage, VERIFICATION_METHOD_LABEL, type VerificationMethod } from "../domain/vocabulary.js";
 import type { Tx } from "../infra/db.js";
 import { timeText } from "./format.js";

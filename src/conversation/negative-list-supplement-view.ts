@@ -1,6 +1,6 @@
-import { entryRefText } from "../domain/appeal-subject.js";
-import { chineseDate, parsePeriod, quarterLabel } from "../domain/calendar.js";
-import type { Supplement } from "../domain/negative-list-supplement.js";
+import { entryRefText } from "../domain/appeals/subject.js";
+import { chineseDate, parsePeriod, quarterLabel } from "../domain/calendar/calendar.js";
+import type { Supplement } from "../domain/negative-list/supplement.js";
 import { appealCard } from "./negative-list-view.js";
 import type { Reply } from "../messages/reply.js";
 

@@ -1,7 +1,7 @@
-import { beijingDate, chineseDate, parsePeriod, quarterLabel } from "../domain/calendar.js";
-import { appealLastDay } from "../domain/appeals.js";
-import { entryRefText } from "../domain/appeal-subject.js";
-import { improvementLine, subjectKeyOf } from "../domain/improvements.js";
+import { beijingDate, chineseDate, parsePeriod, quarterLabel } from "../domain/calendar/calendar.js";
+import { appealLastDay } from "../domain/appeals/appeals.js";
+import { entryRefText } from "../domain/appeals/subject.js";
+import { improvementLine, subjectKeyOf } from "../domain/care/improvements.js";
 import { newCardKey } from "../messages/cards.js";
 import type { Reply } from "../messages/reply.js";
 

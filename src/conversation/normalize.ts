@@ -1,4 +1,4 @@
-import { beijingDate, parsePeriod, type Quarter } from "../domain/calendar.js";
+import { beijingDate, parsePeriod, type Quarter } from "../domain/calendar/calendar.js";
 
 /**
  * How people actually type on a phone's Chinese keyboard: full-width letters and digits

@@ -1,7 +1,7 @@
 import type { Tx } from "../infra/db.js";
 import { RowCache } from "../infra/row-cache.js";
-import { beijingDate } from "../domain/calendar.js";
-import { currentCycle } from "../domain/cycles.js";
+import { beijingDate } from "../domain/calendar/calendar.js";
+import { currentCycle } from "../domain/calendar/cycles.js";
 import { resolveActor } from "./identity.js";
 
 /**

@@ -1,4 +1,4 @@
-import { beijingDate } from "../domain/calendar.js";
+import { beijingDate } from "../domain/calendar/calendar.js";
 import { newCardKey } from "../messages/cards.js";
 import { dateText } from "./format.js";
 import type { CardReply } from "../messages/reply.js";

@@ -1,5 +1,5 @@
-import { chineseDate, beijingDate } from "../domain/calendar.js";
-import { type AgencyRollup, type RollupItem, ownerText } from "../domain/rollup.js";
+import { chineseDate, beijingDate } from "../domain/calendar/calendar.js";
+import { type AgencyRollup, type RollupItem, ownerText } from "../domain/care/rollup.js";
 import { newCardKey } from "../messages/cards.js";
 import { dateText } from "./format.js";
 import type { Reply } from "../messages/reply.js";

@@ -1,11 +1,11 @@
 import type { Db } from "../infra/db.js";
-import type { Actor } from "../domain/actor.js";
-import { fromBeijingDate, quarterRange } from "../domain/calendar.js";
-import { recordProgress } from "../domain/ledger.js";
-import { computeNegativeLists, storeNegativeLists } from "../domain/negative-list.js";
-import { assertOnePlusSix } from "../domain/one-plus-six.js";
+import type { Actor } from "../domain/people/actor.js";
+import { fromBeijingDate, quarterRange } from "../domain/calendar/calendar.js";
+import { recordProgress } from "../domain/ledger/progress-reports.js";
+import { computeNegativeLists, storeNegativeLists } from "../domain/negative-list/negative-list.js";
+import { assertOnePlusSix } from "../domain/targets/one-plus-six.js";
 import { loadRules } from "../domain/rules.js";
-import { getVisibleTarget, permitReport } from "../domain/targets.js";
+import { getVisibleTarget, permitReport } from "../domain/targets/targets.js";
 import type { Role } from "../domain/vocabulary.js";
 
 /**

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { evaluationRulesSchema } from "./evaluation/rules-schema.js";
-import { rollupRulesSchema } from "./rollup.js";
-import { warningRulesSchema } from "./warnings.js";
+import { rollupRulesSchema } from "./care/rollup.js";
+import { warningRulesSchema } from "./care/warnings.js";
 
 /**
  * The yearly rules file (rules/<year>.json) holds every number the standard leaves open, with the
@@ -79,9 +79,9 @@ export const rulesSchema = z
     calendar: calendarRules.default({ source: "", holidays: [], workdays: [] }),
     /** 目标考评 (§6, §8, §2.19): weights, open numbers and tier rules; see src/domain/evaluation/rules-schema.ts. */
     evaluation: evaluationRulesSchema.prefault({}),
-    /** 预警 traffic lights (§7.4): warning periods; see src/domain/warnings.ts. */
+    /** 预警 traffic lights (§7.4): warning periods; see src/domain/care/warnings.ts. */
     warnings: warningRulesSchema.prefault({}),
-    /** 未报 roll-ups: when they go out and what is owed; see src/domain/rollup.ts. */
+    /** 未报 roll-ups: when they go out and what is owed; see src/domain/care/rollup.ts. */
     rollup: rollupRulesSchema.prefault({}),
     /** 汇报 checks; see reportingRulesSchema above. */
     reporting: reportingRulesSchema.prefault({}),

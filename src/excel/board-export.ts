@@ -1,5 +1,5 @@
-import { beijingDate, chineseDate } from "../domain/calendar.js";
-import type { StatusBoard } from "../domain/exports.js";
+import { beijingDate, chineseDate } from "../domain/calendar/calendar.js";
+import type { StatusBoard } from "../domain/supervision/exports.js";
 import { addReportSheet, excelDay, newWorkbook, toBuffer } from "./workbook.js";
 import { COLUMN } from "./columns.js";
 

@@ -1,4 +1,4 @@
-import { beijingDate } from "../domain/calendar.js";
+import { beijingDate } from "../domain/calendar/calendar.js";
 import ExcelJS from "exceljs";
 import { toBuffer } from "./workbook.js";
 import { adjustmentNote, type ReportData } from "../domain/evaluation/report-data.js";

@@ -1,8 +1,8 @@
 import type { Tx } from "../infra/db.js";
-import { beijingDate, parsePeriod, periodOf, quarterLabel } from "../domain/calendar.js";
+import { beijingDate, parsePeriod, periodOf, quarterLabel } from "../domain/calendar/calendar.js";
 import { InputError, NotFoundError } from "../domain/errors.js";
-import { agencyLedger, quarterNegativeLists, statusBoard } from "../domain/exports.js";
-import { improvementsBySubject } from "../domain/improvements.js";
+import { agencyLedger, quarterNegativeLists, statusBoard } from "../domain/supervision/exports.js";
+import { improvementsBySubject } from "../domain/care/improvements.js";
 import { boardWorkbook } from "./board-export.js";
 import { ledgerWorkbook } from "./ledger-export.js";
 import { negativeListWorkbook } from "./negative-list-export.js";

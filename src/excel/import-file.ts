@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Tx } from "../infra/db.js";
-import type { ImportInput } from "../domain/import-problems.js";
-import { importReportText } from "../domain/import-report.js";
-import { type ImportResult, importTargets } from "../domain/target-import.js";
+import type { ImportInput } from "../domain/import/problems.js";
+import { importReportText } from "../domain/import/report.js";
+import { type ImportResult, importTargets } from "../domain/import/target-import.js";
 import { workbookParsePool } from "./parse-pool.js";
 import { checkUpload } from "./workbook.js";
 

@@ -1,7 +1,7 @@
-import { beijingDate } from "../domain/calendar.js";
-import type { LedgerTarget } from "../domain/exports.js";
-import { missName } from "../domain/improvements.js";
-import { completionSource } from "../domain/verification.js";
+import { beijingDate } from "../domain/calendar/calendar.js";
+import type { LedgerTarget } from "../domain/supervision/exports.js";
+import { missName } from "../domain/care/improvements.js";
+import { completionSource } from "../domain/ledger/verification.js";
 import { PDCA_LABEL, VERIFICATION_METHOD_LABEL, type PdcaStage, type VerificationMethod } from "../domain/vocabulary.js";
 import { CHANNEL_LABEL, EVIDENCE_LABEL, QUARTER_TEXT, categoryText, managementText, statusText } from "./labels.js";
 import { addReportSheet, excelDay, excelTime, newWorkbook, toBuffer } from "./workbook.js";

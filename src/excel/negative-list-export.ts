@@ -1,6 +1,6 @@
-import { beijingDate, parsePeriod, quarterLabel } from "../domain/calendar.js";
-import type { StoredNegativeList } from "../domain/exports.js";
-import { subjectKeyOf } from "../domain/improvements.js";
+import { beijingDate, parsePeriod, quarterLabel } from "../domain/calendar/calendar.js";
+import type { StoredNegativeList } from "../domain/supervision/exports.js";
+import { subjectKeyOf } from "../domain/care/improvements.js";
 import { QUARTER_TEXT } from "./labels.js";
 import { addReportSheet, excelDay, excelTime, newWorkbook, toBuffer } from "./workbook.js";
 import { COLUMN } from "./columns.js";

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { InputError } from "../domain/errors.js";
-import type { ImportInput } from "../domain/import-problems.js";
+import type { ImportInput } from "../domain/import/problems.js";
 import type { ParseReply } from "./parse-protocol.js";
 
 /**

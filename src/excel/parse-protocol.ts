@@ -1,4 +1,4 @@
-import type { ImportInput } from "../domain/import-problems.js";
+import type { ImportInput } from "../domain/import/problems.js";
 
 /** Messages between the parse pool and its worker threads: plain data only (structured clone). */
 export interface ParseRequest {

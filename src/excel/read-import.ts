@@ -1,7 +1,7 @@
 import type ExcelJS from "exceljs";
 import { InputError } from "../domain/errors.js";
-import { type CellValue, type ImportInput, type ImportRow, emptySheet } from "../domain/import-problems.js";
-import { SHEETS, type SheetSpec, fieldForHeader } from "../domain/import-sheets.js";
+import { type CellValue, type ImportInput, type ImportRow, emptySheet } from "../domain/import/problems.js";
+import { SHEETS, type SheetSpec, fieldForHeader } from "../domain/import/sheets.js";
 import type { Workbook } from "./workbook.js";
 
 /**

@@ -1,6 +1,6 @@
 import type ExcelJS from "exceljs";
-import { SHEETS, type FieldSpec } from "../domain/import-sheets.js";
-import { FUNCTIONAL_POINTS, PARTY_POINTS } from "../domain/target-weights.js";
+import { SHEETS, type FieldSpec } from "../domain/import/sheets.js";
+import { FUNCTIONAL_POINTS, PARTY_POINTS } from "../domain/targets/weights.js";
 import { HEADER_FILL, type Workbook, newWorkbook, toBuffer } from "./workbook.js";
 
 /**

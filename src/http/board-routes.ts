@@ -8,7 +8,7 @@ import type { Db } from "../infra/db.js";
 import { conversationSettings } from "../conversation/create-core.js";
 import { careRules } from "../conversation/care-rules.js";
 import { timeText } from "../conversation/format.js";
-import { currentCycle } from "../domain/cycles.js";
+import { currentCycle } from "../domain/calendar/cycles.js";
 import { NotFoundError } from "../domain/errors.js";
 import { agencyPage } from "../board/agency-page.js";
 import { BOARD_CLIENT_JS } from "../board/client.js";

@@ -1,6 +1,6 @@
-import { type Quarter, beijingDate, fromBeijingDate, parsePeriod, periodOf, previousQuarter, quarterOf } from "../domain/calendar.js";
+import { type Quarter, beijingDate, fromBeijingDate, parsePeriod, periodOf, previousQuarter, quarterOf } from "../domain/calendar/calendar.js";
 import type { JobDeps } from "./deps.js";
-import { type JobOutcome, runJobOnce } from "./ledger.js";
+import { type JobOutcome, runJobOnce } from "./job-runs.js";
 import { assertQuarterClosed, runNegativeListJob } from "./negative-list-job.js";
 import { runReminders } from "./reminders.js";
 import { runRollups } from "./rollup-job.js";

@@ -2,9 +2,9 @@ import type { Settings } from "../config/settings.js";
 import type { Clock } from "../infra/clock.js";
 import type { Db } from "../infra/db.js";
 import type { Logger } from "../infra/logger.js";
-import { loadWorkingDays, type WorkingDays } from "../domain/working-days.js";
+import { loadWorkingDays, type WorkingDays } from "../domain/calendar/working-days.js";
 import type { ReminderSchedule } from "./reminder-schedule.js";
-import { type DeliveryWindow, parseQuietHours } from "../domain/quiet-hours.js";
+import { type DeliveryWindow, parseQuietHours } from "../domain/calendar/quiet-hours.js";
 
 /** What every scheduled job gets: injected, so tests run a year on a FixedClock. */
 export interface JobDeps {
@@ -13,7 +13,7 @@ export interface JobDeps {
   clock: Clock;
   log: Logger;
   workingDays: WorkingDays;
-  /** QUIET_HOURS: the working-day hours pushes go out in (src/domain/quiet-hours.ts). */
+  /** QUIET_HOURS: the working-day hours pushes go out in (src/domain/calendar/quiet-hours.ts). */
   sendWindow: DeliveryWindow;
   schedule: ReminderSchedule;
 }

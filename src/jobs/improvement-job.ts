@@ -1,12 +1,12 @@
 import { careRules } from "../conversation/care-rules.js";
 import { improvementCard, improvementReminder } from "../conversation/improvement-card.js";
-import { addDays, beijingDate } from "../domain/calendar.js";
-import { recordMisses, unanswered } from "../domain/improvements.js";
+import { addDays, beijingDate } from "../domain/calendar/calendar.js";
+import { recordMisses, unanswered } from "../domain/care/improvements.js";
 import type { Tx } from "../infra/db.js";
-import { nextDeliveryTime } from "../domain/quiet-hours.js";
+import { nextDeliveryTime } from "../domain/calendar/quiet-hours.js";
 import { enqueue } from "../outbox/enqueue.js";
 import type { JobDeps } from "./deps.js";
-import type { JobContext } from "./ledger.js";
+import type { JobContext } from "./job-runs.js";
 
 export interface ImprovementSummary {
   day: string;

@@ -1,13 +1,13 @@
 import { negativeListReplies } from "../conversation/negative-list-view.js";
 import type { Reply } from "../messages/reply.js";
-import { type Quarter, beijingDate, periodOf, quarterLabel, quarterRange } from "../domain/calendar.js";
-import { computeNegativeLists, getNegativeList, listRecipients, storeNegativeLists } from "../domain/negative-list.js";
+import { type Quarter, beijingDate, periodOf, quarterLabel, quarterRange } from "../domain/calendar/calendar.js";
+import { computeNegativeLists, getNegativeList, listRecipients, storeNegativeLists } from "../domain/negative-list/negative-list.js";
 import { loadRules } from "../domain/rules.js";
 import type { Db } from "../infra/db.js";
 import { enqueue } from "../outbox/enqueue.js";
 import type { JobDeps } from "./deps.js";
-import type { JobContext } from "./ledger.js";
-import { nextDeliveryTime } from "../domain/quiet-hours.js";
+import type { JobContext } from "./job-runs.js";
+import { nextDeliveryTime } from "../domain/calendar/quiet-hours.js";
 
 /**
  * The quarterly negative list (§2.23): "完成目标记0分，未完成目标记负分、超额完成目标不加分", formed

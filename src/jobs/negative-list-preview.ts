@@ -1,11 +1,11 @@
 import { negativeListReplies } from "../conversation/negative-list-view.js";
 import type { Reply } from "../messages/reply.js";
-import { type Quarter, periodOf } from "../domain/calendar.js";
-import { computeNegativeLists, getNegativeList } from "../domain/negative-list.js";
+import { type Quarter, periodOf } from "../domain/calendar/calendar.js";
+import { computeNegativeLists, getNegativeList } from "../domain/negative-list/negative-list.js";
 import { loadRules } from "../domain/rules.js";
 import type { JobDeps } from "./deps.js";
 import { assertQuarterClosed, headMessages } from "./negative-list-job.js";
-import { nextDeliveryTime } from "../domain/quiet-hours.js";
+import { nextDeliveryTime } from "../domain/calendar/quiet-hours.js";
 
 /**
  * `npm run job -- negative-list --dry-run`: the messages the job would queue, read-only. Lists not

@@ -1,5 +1,5 @@
-import { ABSENCE_LABEL, type AbsenceKind } from "../domain/absence.js";
-import { chineseDate, daysBetween, weekday } from "../domain/calendar.js";
+import { ABSENCE_LABEL, type AbsenceKind } from "../domain/care/absence.js";
+import { chineseDate, daysBetween, weekday } from "../domain/calendar/calendar.js";
 import type { ReminderKind } from "./reminder-schedule.js";
 
 /**

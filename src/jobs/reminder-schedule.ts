@@ -1,5 +1,5 @@
-import { addDays } from "../domain/calendar.js";
-import type { WorkingDays } from "../domain/working-days.js";
+import { addDays } from "../domain/calendar/calendar.js";
+import type { WorkingDays } from "../domain/calendar/working-days.js";
 
 /**
  * When a deadline's reminders go out (DESIGN.md §3), as a pure function of the due date and today.

@@ -1,16 +1,16 @@
 import { reportCard } from "../conversation/report-card.js";
 import type { Reply } from "../messages/reply.js";
-import { awayOn, reminderRecipient } from "../domain/absence.js";
-import { addDays, beijingDate, fromBeijingDate } from "../domain/calendar.js";
+import { awayOn, reminderRecipient } from "../domain/care/absence.js";
+import { addDays, beijingDate, fromBeijingDate } from "../domain/calendar/calendar.js";
 import { LIVE_STATUSES } from "../domain/vocabulary.js";
 import type { Tx } from "../infra/db.js";
 import { enqueue } from "../outbox/enqueue.js";
 import type { JobDeps } from "./deps.js";
-import type { JobContext } from "./ledger.js";
+import type { JobContext } from "./job-runs.js";
 import { REMINDER_DIGEST } from "./reminder-digest.js";
 import { reminderText, type ReminderItem } from "./reminder-messages.js";
 import { remindersDueToday, type ReminderKind } from "./reminder-schedule.js";
-import { isMuted, nextDeliveryTime } from "../domain/quiet-hours.js";
+import { isMuted, nextDeliveryTime } from "../domain/calendar/quiet-hours.js";
 
 /**
  * Deadline reminders (DESIGN.md §3, §2.21 季度管理): every quarterly milestone and every target
@@ -75,7 +75,7 @@ export async function planReminders(tx: Tx, deps: Pick<JobDeps, "workingDays" | 
     (u) => u.agencyId !== null && agencyIds.has(u.agencyId),
   );
   const ownerIds = [...new Set(targets.flatMap((t) => t.owners.map((o) => o.userId)))];
-  // 请假/出差: an absent owner's reminders go to whoever stands in (src/domain/absence.ts).
+  // 请假/出差: an absent owner's reminders go to whoever stands in (src/domain/care/absence.ts).
   const away = await awayOn(tx, ownerIds, today);
   const standIns = new Map<number, { id: number; role: string; agencyId: number | null; muteOptional: boolean; active: boolean }>();
   for (const ownerId of away.keys()) {
@@ -127,7 +127,7 @@ export async function planReminders(tx: Tx, deps: Pick<JobDeps, "workingDays" | 
             const to = standIn ?? owner;
             // Optional reminders respect 退订 (User.muteOptional); escalations above do not.
             if (isMuted({ mandatory: false }, to)) continue;
-            // Only owners and the agency's officers may report (src/domain/targets.ts assertCanReport).
+            // Only owners and the agency's officers may report (src/domain/targets/targets.ts assertCanReport).
             const canReport = to.id === owner.id || (to.role === "officer" && to.agencyId === t.agencyId);
             add(to.id, canReport, false, standIn ? { id: owner.id, name: owner.name, kind: away.get(owner.id)!.kind } : undefined);
           }
@@ -145,7 +145,7 @@ export async function runReminders(deps: JobDeps, today: string, ctx: JobContext
   const now = deps.clock.now();
   const plan = await planReminders(deps.db, deps, today, now, ctx.cursor.afterTargetId ?? 0);
   // Pushes the bot starts itself wait for QUIET_HOURS on a working day. Applied here, not in the
-  // worker: the outbox also carries direct answers, which must never wait (src/domain/quiet-hours.ts).
+  // worker: the outbox also carries direct answers, which must never wait (src/domain/calendar/quiet-hours.ts).
   const notBefore = nextDeliveryTime(now, deps.sendWindow, deps.workingDays.isWorkingDay);
   const targetIds = [...new Set(plan.map((p) => p.targetId))];
   for (let i = 0; i < targetIds.length; i += CHUNK) {

@@ -1,13 +1,13 @@
 import { careRules } from "../conversation/care-rules.js";
 import type { Reply } from "../messages/reply.js";
 import { agencyRollupReplies, provinceRollupReply } from "../conversation/rollup-view.js";
-import { currentCycle } from "../domain/cycles.js";
-import { provinceRollup, rollupWindowsDue } from "../domain/rollup.js";
+import { currentCycle } from "../domain/calendar/cycles.js";
+import { provinceRollup, rollupWindowsDue } from "../domain/care/rollup.js";
 import type { Tx } from "../infra/db.js";
 import { enqueue } from "../outbox/enqueue.js";
-import { nextDeliveryTime } from "../domain/quiet-hours.js";
+import { nextDeliveryTime } from "../domain/calendar/quiet-hours.js";
 import type { JobDeps } from "./deps.js";
-import type { JobContext } from "./ledger.js";
+import type { JobContext } from "./job-runs.js";
 
 export interface RollupSummary {
   day: string;

@@ -2,11 +2,11 @@ import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import cron from "node-cron";
 import type { Settings } from "../config/settings.js";
-import { beijingDate } from "../domain/calendar.js";
+import { beijingDate } from "../domain/calendar/calendar.js";
 import type { Clock } from "../infra/clock.js";
 import { isSqliteUrl, sqlitePath, type Db } from "../infra/db.js";
 import type { Logger } from "../infra/logger.js";
-import { runJobOnce, type JobOutcome } from "./ledger.js";
+import { runJobOnce, type JobOutcome } from "./job-runs.js";
 import { backupSqlite } from "../ops/sqlite-backup.js";
 
 /**

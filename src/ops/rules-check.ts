@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { beijingDate } from "../domain/calendar.js";
+import { beijingDate } from "../domain/calendar/calendar.js";
 import type { Logger } from "../infra/logger.js";
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { delegateFor, parseDateRange, reminderRecipient } from "../../src/domain/absence.js";
-import { beijingDate, fromBeijingDate } from "../../src/domain/calendar.js";
+import { delegateFor, parseDateRange, reminderRecipient } from "../../src/domain/care/absence.js";
+import { beijingDate, fromBeijingDate } from "../../src/domain/calendar/calendar.js";
 import { DEMO_NOW, demoProvince } from "../helpers/province.js";
 
 let p: Awaited<ReturnType<typeof demoProvince>>;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { beijingDate } from "../../src/domain/calendar.js";
-import { LIGHT_EMOJI, targetLight } from "../../src/domain/warnings.js";
+import { beijingDate } from "../../src/domain/calendar/calendar.js";
+import { LIGHT_EMOJI, targetLight } from "../../src/domain/care/warnings.js";
 import { demoProvince } from "../helpers/province.js";
 
 let p: Awaited<ReturnType<typeof demoProvince>>;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { weekday } from "../../src/domain/calendar.js";
-import { agencyRollup, monthWindow, parseWindow, quarterWindow, rollupWindowsDue } from "../../src/domain/rollup.js";
+import { weekday } from "../../src/domain/calendar/calendar.js";
+import { agencyRollup, monthWindow, parseWindow, quarterWindow, rollupWindowsDue } from "../../src/domain/care/rollup.js";
 import { demoProvince } from "../helpers/province.js";
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { fromBeijingDate } from "../../src/domain/calendar.js";
+import { fromBeijingDate } from "../../src/domain/calendar/calendar.js";
 import { loadRules } from "../../src/domain/rules.js";
-import { DEFAULT_WARNING_RULES, type TargetLike, countLights, milestoneLight, targetLight, warningRulesSchema } from "../../src/domain/warnings.js";
+import { DEFAULT_WARNING_RULES, type TargetLike, countLights, milestoneLight, targetLight, warningRulesSchema } from "../../src/domain/care/warnings.js";
 
 const d = fromBeijingDate;
 

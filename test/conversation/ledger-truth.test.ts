@@ -30,7 +30,7 @@ describe("逾期 and the board: a milestone reached late", () => {
 
   it("the board's milestone reads 逾期达成（6月27日）", async () => {
     const { agencyBoard } = await import("../../src/board/data.js");
-    const { DEFAULT_WARNING_RULES } = await import("../../src/domain/warnings.js");
+    const { DEFAULT_WARNING_RULES } = await import("../../src/domain/care/warnings.js");
     const cycle = await p.db.cycle.findFirstOrThrow();
     const fgw = await p.db.agency.findUniqueOrThrow({ where: { code: "FGW" } });
     const board = await agencyBoard(p.db, cycle, fgw.id, DEMO_NOW, DEFAULT_WARNING_RULES);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertOnePlusSix } from "../../src/domain/one-plus-six.js";
+import { assertOnePlusSix } from "../../src/domain/targets/one-plus-six.js";
 import { demoProvince } from "../helpers/province.js";
 
 let p: Awaited<ReturnType<typeof demoProvince>>;

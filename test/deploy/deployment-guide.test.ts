@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoProvince } from "../../src/demo/seed.js";
 import { createDb } from "../../src/infra/db.js";
 import { committedMigrations } from "../../src/infra/migrate.js";
-import { beijingDate } from "../../src/domain/calendar.js";
+import { beijingDate } from "../../src/domain/calendar/calendar.js";
 
 /**
  * README 部署, followed word for word where a test can: every command below is taken verbatim from

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDays, beijingDate, daysBetween, fromBeijingDate, parsePeriod, previousQuarter, quarterOf, quarterRange, weekday } from "../../src/domain/calendar.js";
+import { addDays, beijingDate, daysBetween, fromBeijingDate, parsePeriod, previousQuarter, quarterOf, quarterRange, weekday } from "../../src/domain/calendar/calendar.js";
 
 describe("Beijing calendar", () => {
   it("puts 23:30 UTC on the next Beijing day", () => {

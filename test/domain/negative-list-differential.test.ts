@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addDays, fromBeijingDate, periodOf, type Quarter } from "../../src/domain/calendar.js";
-import { computeNegativeLists, storeNegativeLists } from "../../src/domain/negative-list.js";
+import { addDays, fromBeijingDate, periodOf, type Quarter } from "../../src/domain/calendar/calendar.js";
+import { computeNegativeLists, storeNegativeLists } from "../../src/domain/negative-list/negative-list.js";
 import { loadRules } from "../../src/domain/rules.js";
 import type { Db } from "../../src/infra/db.js";
 import { freshDb } from "../helpers/db.js";

@@ -1,6 +1,6 @@
 import type { Tx } from "../../src/infra/db.js";
-import { type Quarter, fromBeijingDate, addDays, beijingDate, chineseDate, quarterRange } from "../../src/domain/calendar.js";
-import type { ComputedEntry, ComputedList } from "../../src/domain/negative-list.js";
+import { type Quarter, fromBeijingDate, addDays, beijingDate, chineseDate, quarterRange } from "../../src/domain/calendar/calendar.js";
+import type { ComputedEntry, ComputedList } from "../../src/domain/negative-list/negative-list.js";
 import type { YearRules } from "../../src/domain/rules.js";
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { computeNegativeLists, storeNegativeLists } from "../../src/domain/negative-list.js";
+import { computeNegativeLists, storeNegativeLists } from "../../src/domain/negative-list/negative-list.js";
 import { loadRules } from "../../src/domain/rules.js";
 import { createDb, type Db } from "../../src/infra/db.js";
 import { newQueryCount } from "../../src/infra/query-count.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ComputedList, computeNegativeLists, getNegativeList, storeNegativeLists } from "../../src/domain/negative-list.js";
+import { type ComputedList, computeNegativeLists, getNegativeList, storeNegativeLists } from "../../src/domain/negative-list/negative-list.js";
 import { loadRules } from "../../src/domain/rules.js";
 import type { Db } from "../../src/infra/db.js";
 import { freshDb } from "../helpers/db.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertOnePlusSix, onePlusSixProblems } from "../../src/domain/one-plus-six.js";
+import { assertOnePlusSix, onePlusSixProblems } from "../../src/domain/targets/one-plus-six.js";
 
 const set = (poverty: number, local: number, superior: number) => [
   ...Array(poverty).fill("poverty"),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { weekday } from "../../src/domain/calendar.js";
-import { isDeliverable, isMuted, nextDeliveryTime, parseQuietHours } from "../../src/domain/quiet-hours.js";
+import { weekday } from "../../src/domain/calendar/calendar.js";
+import { isDeliverable, isMuted, nextDeliveryTime, parseQuietHours } from "../../src/domain/calendar/quiet-hours.js";
 
 /** Beijing wall-clock time → instant. */
 const bj = (s: string) => new Date(`${s}+08:00`);

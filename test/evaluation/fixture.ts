@@ -1,4 +1,4 @@
-import { fromBeijingDate } from "../../src/domain/calendar.js";
+import { fromBeijingDate } from "../../src/domain/calendar/calendar.js";
 import { awardInput, disciplineInput, headcountInput, scoredInput, surveyInput, type NewInput } from "../../src/domain/evaluation/input-values.js";
 import { recordInput } from "../../src/domain/evaluation/store.js";
 import { PARTY_ITEMS, SURVEY_DIMENSIONS, SURVEY_GROUPS, type Award, type SurveyGroup } from "../../src/domain/evaluation/vocabulary.js";

@@ -1,7 +1,7 @@
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FileReply } from "../../src/messages/reply.js";
-import { provinceStats } from "../../src/domain/statistics.js";
+import { provinceStats } from "../../src/domain/supervision/statistics.js";
 import { demoProvince } from "../helpers/province.js";
 
 /** Exports open in Excel with the content the office expects (§7.3 台账, §2.23 负面清单, §7.4 统计). */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fromBeijingDate } from "../../src/domain/calendar.js";
+import { fromBeijingDate } from "../../src/domain/calendar/calendar.js";
 import type { Db } from "../../src/infra/db.js";
 import { freshDb } from "../helpers/db.js";
 import { clone, counts, importSheets, provinceFile, setCell, targetRow } from "./fixtures.js";

@@ -1,5 +1,5 @@
 import { loadSettings, type Settings } from "../../src/config/settings.js";
-import { fromBeijingDate } from "../../src/domain/calendar.js";
+import { fromBeijingDate } from "../../src/domain/calendar/calendar.js";
 import type { Role } from "../../src/domain/vocabulary.js";
 import { FixedClock } from "../../src/infra/clock.js";
 import type { Db } from "../../src/infra/db.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fromBeijingDate } from "../../src/domain/calendar.js";
+import { fromBeijingDate } from "../../src/domain/calendar/calendar.js";
 import { FixedClock } from "../../src/infra/clock.js";
 import type { Db } from "../../src/infra/db.js";
 import { planReminders } from "../../src/jobs/reminders.js";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addDays, beijingDate } from "../../src/domain/calendar.js";
-import { recordProgress } from "../../src/domain/ledger.js";
-import { getVisibleTarget, permitReport } from "../../src/domain/targets.js";
+import { addDays, beijingDate } from "../../src/domain/calendar/calendar.js";
+import { recordProgress } from "../../src/domain/ledger/progress-reports.js";
+import { getVisibleTarget, permitReport } from "../../src/domain/targets/targets.js";
 import type { Role } from "../../src/domain/vocabulary.js";
-import { loadWorkingDays } from "../../src/domain/working-days.js";
+import { loadWorkingDays } from "../../src/domain/calendar/working-days.js";
 import { FixedClock } from "../../src/infra/clock.js";
 import type { Db } from "../../src/infra/db.js";
 import { runNamedJob } from "../../src/jobs/definitions.js";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { addDays } from "../../src/domain/calendar.js";
+import { addDays } from "../../src/domain/calendar/calendar.js";
 import { rulesSchema } from "../../src/domain/rules.js";
-import { loadWorkingDays, workingDaysFrom } from "../../src/domain/working-days.js";
-import { nextDeliveryTime, parseQuietHours } from "../../src/domain/quiet-hours.js";
+import { loadWorkingDays, workingDaysFrom } from "../../src/domain/calendar/working-days.js";
+import { nextDeliveryTime, parseQuietHours } from "../../src/domain/calendar/quiet-hours.js";
 import { at } from "./province.js";
 
 const wd = loadWorkingDays("rules");
@@ -63,7 +63,7 @@ describe("the 2026 working-day calendar (国务院办公厅 notice of 4 Nov 2025
   });
 });
 
-describe("QUIET_HOURS on the real 2026 calendar (src/domain/quiet-hours.ts)", () => {
+describe("QUIET_HOURS on the real 2026 calendar (src/domain/calendar/quiet-hours.ts)", () => {
   const window = parseQuietHours("08:30-18:00");
   const next = (d: Date) => nextDeliveryTime(d, window, wd.isWorkingDay);
 

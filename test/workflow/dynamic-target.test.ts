@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fromBeijingDate } from "../../src/domain/calendar.js";
+import { fromBeijingDate } from "../../src/domain/calendar/calendar.js";
 import { provinceFile } from "../excel/fixtures.js";
 import { officeWorld, onConsole, textOf } from "./world.js";
 

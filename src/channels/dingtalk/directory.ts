@@ -1,4 +1,4 @@
-import type { OrgMember, OrgSnapshot } from "../../domain/directory-match.js";
+import type { OrgMember, OrgSnapshot } from "../../domain/import/directory-match.js";
 import type { DingtalkApi } from "./api.js";
 
 /** DingTalk's root department (the organisation itself). */

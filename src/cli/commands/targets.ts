@@ -1,8 +1,8 @@
 import { fstatSync, ftruncateSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import path from "node:path";
-import { findAgency } from "../../domain/agencies.js";
-import { beijingDate } from "../../domain/calendar.js";
-import { currentCycle } from "../../domain/cycles.js";
+import { findAgency } from "../../domain/people/agencies.js";
+import { beijingDate } from "../../domain/calendar/calendar.js";
+import { currentCycle } from "../../domain/calendar/cycles.js";
 import { DomainError } from "../../domain/errors.js";
 import { exportBoard, exportLedger, exportNegativeList, type ExportFile } from "../../excel/exports.js";
 import { importTargetFile } from "../../excel/import-file.js";

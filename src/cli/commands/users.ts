@@ -1,5 +1,5 @@
 import { DomainError } from "../../domain/errors.js";
-import { addPerson, bindIdentity, disablePerson, listPeople, parsePlatform, PLATFORM_LABEL } from "../../domain/people.js";
+import { addPerson, bindIdentity, disablePerson, listPeople, parsePlatform, PLATFORM_LABEL } from "../../domain/people/people.js";
 import { ROLE_LABEL } from "../../domain/vocabulary.js";
 import type { Tx } from "../../infra/db.js";
 import { bootstrap, flag } from "../bootstrap.js";

@@ -1,7 +1,7 @@
-import { canViewAgency, seesProvince } from "../../domain/actor.js";
-import { currentCycle } from "../../domain/cycles.js";
-import { type AppealSubject, entryLabel, entryRefText, resolveAppealSubject, targetAppealEffect } from "../../domain/appeal-subject.js";
-import { decideAppeal, fileAppeal as fileAppeal_, listAppeals } from "../../domain/appeals.js";
+import { canViewAgency, seesProvince } from "../../domain/people/actor.js";
+import { currentCycle } from "../../domain/calendar/cycles.js";
+import { type AppealSubject, entryLabel, entryRefText, resolveAppealSubject, targetAppealEffect } from "../../domain/appeals/subject.js";
+import { decideAppeal, fileAppeal as fileAppeal_, listAppeals } from "../../domain/appeals/appeals.js";
 import { InputError } from "../../domain/errors.js";
 import { APPEAL_STATUS_LABEL } from "../../domain/vocabulary.js";
 import { CommandInput, type Command } from "../command.js";

@@ -1,5 +1,5 @@
-import { findAgency } from "../../domain/agencies.js";
-import { answerQuestion, askQuestion, openThreadToAgency, openThreads } from "../../domain/communication.js";
+import { findAgency } from "../../domain/people/agencies.js";
+import { answerQuestion, askQuestion, openThreadToAgency, openThreads } from "../../domain/communication/communication.js";
 import { InputError } from "../../domain/errors.js";
 import type { Command } from "../command.js";
 import type { CommandContext } from "../context.js";

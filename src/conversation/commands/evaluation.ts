@@ -1,5 +1,5 @@
-import { findAgency } from "../../domain/agencies.js";
-import { seesProvince } from "../../domain/actor.js";
+import { findAgency } from "../../domain/people/agencies.js";
+import { seesProvince } from "../../domain/people/actor.js";
 import { ForbiddenError, InputError, NotFoundError, StateError } from "../../domain/errors.js";
 import { explanationMarkdown, resultNotice, tierLabel } from "../../domain/evaluation/describe.js";
 import { formatH } from "../../domain/evaluation/hundredths.js";
@@ -11,7 +11,7 @@ import { loadResult, loadResults } from "../../domain/evaluation/results-store.j
 import { computeEvaluation, evaluationCycle, evaluationWarnings, parseYear, publicationKey, runEvaluation, staleResults } from "../../domain/evaluation/service.js";
 import { recordInput } from "../../domain/evaluation/store.js";
 import { INPUT_ITEM_LABEL, INPUT_ITEMS, findInputItem } from "../../domain/evaluation/vocabulary.js";
-import { fileAppealAgainstEvaluation } from "../../domain/evaluation-appeal.js";
+import { fileAppealAgainstEvaluation } from "../../domain/appeals/evaluation-appeal.js";
 import { loadRules, type YearRules } from "../../domain/rules.js";
 import { agencyReport, memberUnitsReport, orgDepartmentReport } from "../../excel/evaluation-reports.js";
 import type { Command, CommandInput } from "../command.js";

@@ -1,5 +1,5 @@
 import { InputError } from "../../domain/errors.js";
-import { attachLink, latestOwnReport } from "../../domain/evidence.js";
+import { attachLink, latestOwnReport } from "../../domain/ledger/evidence.js";
 import type { Command } from "../command.js";
 import { visibleTarget } from "./visible-target.js";
 

@@ -1,5 +1,5 @@
 import { InputError } from "../../domain/errors.js";
-import { answerImprovement, assertCanAnswer, checkedText, missName, missText, unanswered } from "../../domain/improvements.js";
+import { answerImprovement, assertCanAnswer, checkedText, missName, missText, unanswered } from "../../domain/care/improvements.js";
 import type { Command } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { visibleTarget } from "./visible-target.js";

@@ -1,4 +1,4 @@
-import { completionSource, latestVerifications } from "../../domain/verification.js";
+import { completionSource, latestVerifications } from "../../domain/ledger/verification.js";
 import { ALL_ROLES, type Command } from "../command.js";
 import { dateText, statusLabel } from "../format.js";
 import { targetTimeline } from "../ledger-timeline.js";

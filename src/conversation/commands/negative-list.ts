@@ -1,11 +1,11 @@
-import { seesProvince } from "../../domain/actor.js";
-import { type Quarter, periodOf, quarterLabel } from "../../domain/calendar.js";
-import { findAgency } from "../../domain/agencies.js";
+import { seesProvince } from "../../domain/people/actor.js";
+import { type Quarter, periodOf, quarterLabel } from "../../domain/calendar/calendar.js";
+import { findAgency } from "../../domain/people/agencies.js";
 import { ForbiddenError, InputError } from "../../domain/errors.js";
-import { getNegativeList, latestNegativeList } from "../../domain/negative-list.js";
+import { getNegativeList, latestNegativeList } from "../../domain/negative-list/negative-list.js";
 import type { Command } from "../command.js";
 import { negativeListForOffice, negativeListReplies } from "../negative-list-view.js";
-import { improvementsBySubject } from "../../domain/improvements.js";
+import { improvementsBySubject } from "../../domain/care/improvements.js";
 import { parseQuarterText } from "../normalize.js";
 
 /** 负面清单 [季度] (§2.23): heads and officers see their agency's list; the office sees the province summary. */

@@ -1,14 +1,14 @@
-import { findAgency } from "../../domain/agencies.js";
-import { currentCycle } from "../../domain/cycles.js";
-import { beijingDate } from "../../domain/calendar.js";
+import { findAgency } from "../../domain/people/agencies.js";
+import { currentCycle } from "../../domain/calendar/cycles.js";
+import { beijingDate } from "../../domain/calendar/calendar.js";
 import { InputError } from "../../domain/errors.js";
-import { overdueItems, provinceStats } from "../../domain/statistics.js";
-import { classifyTarget, stateText } from "../../domain/targets.js";
+import { overdueItems, provinceStats } from "../../domain/supervision/statistics.js";
+import { classifyTarget, stateText } from "../../domain/targets/targets.js";
 import { LIVE_STATUSES, CLOSED_STATUSES } from "../../domain/vocabulary.js";
 import type { Command } from "../command.js";
 import { chineseDateOf } from "../format.js";
-import { agencyLights } from "../../domain/agency-lights.js";
-import { LIGHT_EMOJI, LIGHT_LEGEND, targetLight } from "../../domain/warnings.js";
+import { agencyLights } from "../../domain/supervision/agency-lights.js";
+import { LIGHT_EMOJI, LIGHT_LEGEND, targetLight } from "../../domain/care/warnings.js";
 import { careRules } from "../care-rules.js";
 
 /** 统计: issued / on track / late / done per agency (§7.4 实时监督). */

@@ -1,5 +1,5 @@
 import { ForbiddenError, InputError, NotFoundError } from "../../domain/errors.js";
-import { bindIdentity, PLATFORM_LABEL, parsePlatform, type BindablePlatform } from "../../domain/people.js";
+import { bindIdentity, PLATFORM_LABEL, parsePlatform, type BindablePlatform } from "../../domain/people/people.js";
 import { ROLE_LABEL } from "../../domain/vocabulary.js";
 import type { Command } from "../command.js";
 import type { CommandContext } from "../context.js";

@@ -1,8 +1,8 @@
-import { beijingDate } from "../../domain/calendar.js";
+import { beijingDate } from "../../domain/calendar/calendar.js";
 import { InputError } from "../../domain/errors.js";
-import { parseProgress, recordProgress, validateNote } from "../../domain/ledger.js";
-import { getReportableTarget } from "../../domain/report-target.js";
-import { listTargetsFor } from "../../domain/targets.js";
+import { parseProgress, recordProgress, validateNote } from "../../domain/ledger/progress-reports.js";
+import { getReportableTarget } from "../../domain/ledger/reportable-target.js";
+import { listTargetsFor } from "../../domain/targets/targets.js";
 import { CommandInput, type Command } from "../command.js";
 import { isConfirmation } from "../normalize.js";
 import type { CommandContext } from "../context.js";

@@ -1,14 +1,14 @@
-import { currentCycle } from "../../domain/cycles.js";
-import { beijingDate } from "../../domain/calendar.js";
-import { listTargetsFor, reachedLateText, stateText } from "../../domain/targets.js";
-import { listReports } from "../../domain/ledger.js";
-import { latestVerifications } from "../../domain/verification.js";
+import { currentCycle } from "../../domain/calendar/cycles.js";
+import { beijingDate } from "../../domain/calendar/calendar.js";
+import { listTargetsFor, reachedLateText, stateText } from "../../domain/targets/targets.js";
+import { listReports } from "../../domain/ledger/progress-reports.js";
+import { latestVerifications } from "../../domain/ledger/verification.js";
 import { VERIFICATION_METHOD_LABEL, type VerificationMethod } from "../../domain/vocabulary.js";
 import { ALL_ROLES, type Command } from "../command.js";
 import { dateText, kindLabel, statusLabel } from "../format.js";
 import { reportCard } from "../report-card.js";
 import { careRules } from "../care-rules.js";
-import { LIGHT_EMOJI, LIGHT_LEGEND, milestoneLight, targetLight } from "../../domain/warnings.js";
+import { LIGHT_EMOJI, LIGHT_LEGEND, milestoneLight, targetLight } from "../../domain/care/warnings.js";
 import { codeAfter, visibleTarget } from "./visible-target.js";
 
 /** 我的目标: staff see the targets they own; officers and heads their agency's. */

@@ -1,11 +1,11 @@
 import { InputError } from "../../domain/errors.js";
-import { assignOwners } from "../../domain/owners.js";
-import { entryLabel } from "../../domain/appeal-subject.js";
-import { appealLastDay } from "../../domain/appeals.js";
-import { listRecipients } from "../../domain/negative-list.js";
-import { supplementNegativeList } from "../../domain/negative-list-supplement.js";
+import { assignOwners } from "../../domain/targets/owners.js";
+import { entryLabel } from "../../domain/appeals/subject.js";
+import { appealLastDay } from "../../domain/appeals/appeals.js";
+import { listRecipients } from "../../domain/negative-list/negative-list.js";
+import { supplementNegativeList } from "../../domain/negative-list/supplement.js";
 import { loadRules } from "../../domain/rules.js";
-import { type FindingEffect, parseFinding, parseMethod, parseMilestoneQuarter, recordVerification } from "../../domain/verification.js";
+import { type FindingEffect, parseFinding, parseMethod, parseMilestoneQuarter, recordVerification } from "../../domain/ledger/verification.js";
 import { supplementReplies } from "../negative-list-supplement-view.js";
 import { VERIFICATION_METHOD_LABEL } from "../../domain/vocabulary.js";
 import type { Command } from "../command.js";

@@ -1,5 +1,5 @@
 import { InputError } from "../../domain/errors.js";
-import { getVisibleTarget } from "../../domain/targets.js";
+import { getVisibleTarget } from "../../domain/targets/targets.js";
 import type { CommandContext } from "../context.js";
 
 /**

@@ -1,11 +1,11 @@
-import { assertCanViewAgency, seesProvince } from "../../domain/actor.js";
-import { findAgency } from "../../domain/agencies.js";
-import { currentCycle } from "../../domain/cycles.js";
-import { periodOf } from "../../domain/calendar.js";
-import { assertCanAddDynamic, checkDynamicInput, createDynamicTarget, nextTargetCode } from "../../domain/dynamic-targets.js";
+import { assertCanViewAgency, seesProvince } from "../../domain/people/actor.js";
+import { findAgency } from "../../domain/people/agencies.js";
+import { currentCycle } from "../../domain/calendar/cycles.js";
+import { periodOf } from "../../domain/calendar/calendar.js";
+import { assertCanAddDynamic, checkDynamicInput, createDynamicTarget, nextTargetCode } from "../../domain/targets/dynamic.js";
 import { ForbiddenError, InputError } from "../../domain/errors.js";
-import { dynamicNotice, issueNotices } from "../../domain/issue-notices.js";
-import { type GateResult, type Scope, assertSomethingToDo, issueTargets, issuedTargets, planIssue, reviewTargets, workflowOverview } from "../../domain/workflow.js";
+import { dynamicNotice, issueNotices } from "../../domain/targets/issue-notices.js";
+import { type GateResult, type Scope, assertSomethingToDo, issueTargets, issuedTargets, planIssue, reviewTargets, workflowOverview } from "../../domain/targets/workflow.js";
 import { exportBoard, exportLedger, exportNegativeList, type ExportFile } from "../../excel/exports.js";
 import { targetTemplate } from "../../excel/template.js";
 import type { Command, CommandInput } from "../command.js";

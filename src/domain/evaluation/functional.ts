@@ -1,4 +1,4 @@
-import { onePlusSixProblems } from "../one-plus-six.js";
+import { onePlusSixProblems } from "../targets/one-plus-six.js";
 import { SOURCE_LABEL, type Source } from "../vocabulary.js";
 import { divRound, formatH, toH } from "./hundredths.js";
 import type { EvaluationRules } from "./rules-schema.js";

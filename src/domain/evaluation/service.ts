@@ -1,5 +1,5 @@
 import type { Tx } from "../../infra/db.js";
-import { beijingDate } from "../calendar.js";
+import { beijingDate } from "../calendar/calendar.js";
 import { NotFoundError, StateError } from "../errors.js";
 import type { YearRules } from "../rules.js";
 import { evaluateProvince } from "./evaluate.js";

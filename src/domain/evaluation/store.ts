@@ -1,5 +1,5 @@
 import type { Tx } from "../../infra/db.js";
-import { beijingDate } from "../calendar.js";
+import { beijingDate } from "../calendar/calendar.js";
 import { decodeInputText } from "./input-text.js";
 import type { NewInput } from "./input-values.js";
 import type { AgencyInputs, NegativeEntry, SourceRef } from "./types.js";

@@ -8,8 +8,8 @@ import {
   findColleague,
   parseDateRange,
   recordAbsence,
-} from "../../../domain/absence.js";
-import { beijingDate, daysBetween } from "../../../domain/calendar.js";
+} from "../../../domain/care/absence.js";
+import { beijingDate, daysBetween } from "../../../domain/calendar/calendar.js";
 import { ForbiddenError, InputError } from "../../../domain/errors.js";
 import type { Command } from "../../command.js";
 import type { CommandContext } from "../../context.js";

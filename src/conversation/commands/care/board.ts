@@ -1,4 +1,4 @@
-import { seesProvince } from "../../../domain/actor.js";
+import { seesProvince } from "../../../domain/people/actor.js";
 import { ForbiddenError } from "../../../domain/errors.js";
 import { type BoardScope, boardUrl, signBoardToken } from "../../../board/link.js";
 import type { Command } from "../../command.js";

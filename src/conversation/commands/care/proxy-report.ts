@@ -1,8 +1,8 @@
-import { absenceOn, absenceText, findColleague } from "../../../domain/absence.js";
-import { beijingDate } from "../../../domain/calendar.js";
+import { absenceOn, absenceText, findColleague } from "../../../domain/care/absence.js";
+import { beijingDate } from "../../../domain/calendar/calendar.js";
 import { ForbiddenError, InputError, StateError } from "../../../domain/errors.js";
-import { parseProgress, recordProgress } from "../../../domain/ledger.js";
-import { permitReport } from "../../../domain/targets.js";
+import { parseProgress, recordProgress } from "../../../domain/ledger/progress-reports.js";
+import { permitReport } from "../../../domain/targets/targets.js";
 import type { Command } from "../../command.js";
 import { dateText } from "../../format.js";
 import { visibleTarget } from "../visible-target.js";

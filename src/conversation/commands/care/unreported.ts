@@ -1,9 +1,9 @@
-import { seesProvince } from "../../../domain/actor.js";
-import { reminderRecipient } from "../../../domain/absence.js";
-import { beijingDate, chineseDate } from "../../../domain/calendar.js";
-import { currentCycle } from "../../../domain/cycles.js";
+import { seesProvince } from "../../../domain/people/actor.js";
+import { reminderRecipient } from "../../../domain/care/absence.js";
+import { beijingDate, chineseDate } from "../../../domain/calendar/calendar.js";
+import { currentCycle } from "../../../domain/calendar/cycles.js";
 import { ForbiddenError, InputError } from "../../../domain/errors.js";
-import { type AgencyRollup, type ReportingWindow, type RollupItem, agencyRollup, parseWindow, provinceRollup } from "../../../domain/rollup.js";
+import { type AgencyRollup, type ReportingWindow, type RollupItem, agencyRollup, parseWindow, provinceRollup } from "../../../domain/care/rollup.js";
 import type { Command, CommandInput } from "../../command.js";
 import type { CommandContext } from "../../context.js";
 import { careRules } from "../../care-rules.js";
