@@ -180,7 +180,7 @@ function checkOwners(r: RowReader, dir: Directory, agencyCode: string): string[]
 
 /**
  * Per agency with functional rows in the file: the resulting set (stored targets not in the file plus
- * the file's rows) must follow “1+6+N” (§6.2) and the weight rule (target-weights.ts). A file of only
+ * the file's rows) must follow “1+6+N” (§6.2) and the weight rule (targets/weights.ts). A file of only
  * 机关建设 targets is not held to 1+6+N here; 审核 and 下达 check every agency's full set.
  */
 async function checkAgencySets(tx: Tx, cycle: CycleWindow, dir: Directory, members: SetMember[], fileCodes: Set<string>, incomplete: Set<string>, problems: Problems) {

@@ -40,7 +40,7 @@ export function assertVisible<T extends { status: string; agencyId: number }>(ac
   return target;
 }
 
-/** What deciding and recording a progress report needs of a target (see report-target.ts). */
+/** What deciding and recording a progress report needs of a target (see ledger/reportable-target.ts). */
 export interface ReportableTarget {
   id: number;
   code: string;
