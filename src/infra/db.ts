@@ -1,5 +1,5 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "../generated/prisma/client.js";
+import { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { observedAdapter, type AdapterObserver } from "./adapter-observer.js";
 import { guardTransactions, withBindLimit } from "./db-guard.js";
 import type { QueryCount } from "./query-count.js";
@@ -58,3 +58,6 @@ export async function createDb(url: string, opts: DbOptions = {}): Promise<Db> {
   }
   return db;
 }
+
+/** Tagged SQL (Prisma.sql, Prisma.join) for the raw queries of set-based rules; the same on both databases. */
+export { Prisma };

@@ -1,4 +1,4 @@
-import { Prisma } from "../../generated/prisma/client.js";
+import { Prisma } from "../../infra/db.js";
 import type { Tx } from "../../infra/db.js";
 import { type Quarter, addDays, beijingDate, fromBeijingDate, quarterRange } from "../calendar/calendar.js";
 

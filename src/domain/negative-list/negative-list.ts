@@ -1,4 +1,4 @@
-import { Prisma } from "../../generated/prisma/client.js";
+import { Prisma } from "../../infra/db.js";
 import type { Tx } from "../../infra/db.js";
 import { type Quarter, beijingDate, chineseDate, periodOf } from "../calendar/calendar.js";
 import { type AgencyMisses, type MissedDeadline, type MissedMilestone, type TargetWording, findMisses } from "./misses.js";

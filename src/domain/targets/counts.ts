@@ -1,4 +1,4 @@
-import { Prisma } from "../../generated/prisma/client.js";
+import { Prisma } from "../../infra/db.js";
 import type { Tx } from "../../infra/db.js";
 import { addDays, fromBeijingDate } from "../calendar/calendar.js";
 import { CLOSED_STATUSES, LIVE_STATUSES } from "../vocabulary.js";
