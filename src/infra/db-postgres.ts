@@ -1,7 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma-pg/client.js";
 import { observedAdapter } from "./adapter-observer.js";
-import { adapterObservers, type Db, type DbOptions } from "./db.js";
+import { adapterObservers, type Db, type DbOptions } from "./db-client.js";
 import { guardTransactions } from "./db-guard.js";
 
 /**

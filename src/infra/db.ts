@@ -1,14 +1,11 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { Prisma, PrismaClient } from "../generated/prisma/client.js";
-import { observedAdapter, type AdapterObserver } from "./adapter-observer.js";
+import { observedAdapter } from "./adapter-observer.js";
+import { adapterObservers, type Db, type DbOptions } from "./db-client.js";
 import { guardTransactions, withBindLimit } from "./db-guard.js";
-import type { QueryCount } from "./query-count.js";
 import { withStatementCache } from "./statement-cache.js";
-import { tableWrites } from "./table-versions.js";
 
-export type Db = PrismaClient;
-/** The client handed to code that runs inside a transaction. */
-export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+export type { Db, Tx, DbOptions } from "./db-client.js";
 
 export function isSqliteUrl(url: string): boolean {
   return url.startsWith("file:");
@@ -19,19 +16,6 @@ export function sqlitePath(url: string): string {
   return url.replace(/^file:/, "").replace(/\?.*$/, "");
 }
 
-export interface DbOptions {
-  /** SQLite only: refuse writes past this size (PRAGMA max_page_count), as a full disk would. */
-  maxSizeMb?: number;
-  /** Counts the statements and transactions this client sends (bench, query-budget tests). */
-  count?: QueryCount;
-  /** More observers of what the client sends (the bench's transaction timings). */
-  observers?: AdapterObserver[];
-}
-
-/** Every client tells the read caches which tables it writes (src/infra/table-versions.ts). */
-export function adapterObservers(opts: DbOptions): AdapterObserver[] {
-  return [tableWrites, ...(opts.count ? [opts.count] : []), ...(opts.observers ?? [])];
-}
 
 /**
  * SQLite as built into better-sqlite3 binds up to 32,766 parameters per statement (SQLITE_MAX_VARIABLE_NUMBER
