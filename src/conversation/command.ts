@@ -42,4 +42,3 @@ export function usageOf(c: Command, role: Role): string {
 }
 
 export const ALL_ROLES: readonly Role[] = ["office", "officer", "head", "staff", "assessor"];
-export const AGENCY_ROLES: readonly Role[] = ["officer", "head", "staff"];

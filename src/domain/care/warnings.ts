@@ -88,11 +88,6 @@ export function targetLight(t: TargetLike, today: string, rules: WarningRules = 
   return { light: "green", reason: "按计划推进" };
 }
 
-/** "🟡" plus nothing else, for list lines where the state label follows. */
-export function lightEmoji(t: TargetLike, today: string, rules?: WarningRules): string {
-  return LIGHT_EMOJI[targetLight(t, today, rules).light];
-}
-
 export interface LightCounts {
   green: number;
   yellow: number;
