@@ -109,20 +109,27 @@ export async function writeYearArchive(db: Db, o: ArchiveOptions): Promise<Manif
   return manifest;
 }
 
-/** Copies each evidence file of the year's 台账, named by report id, checking it against its recorded hash. */
+/**
+ * Copies each evidence file of the year's 台账, named by report id, checking it against its recorded
+ * hash. A file not on this server's disk (another instance received it) comes from its copy in the
+ * database (EvidenceBlob).
+ */
 async function copyEvidence(db: Db, cycleId: number, work: string) {
   const files = await db.reportEvidence.findMany({ where: { kind: "file", report: { target: { cycleId } } }, orderBy: { id: "asc" } });
   const missing: Manifest["missingEvidence"] = [];
   let copied = 0;
   for (const e of files) {
     const source = path.resolve(e.ref);
-    if (!existsSync(source) || (e.sha256 && sha256File(source) !== e.sha256)) {
+    const dest = path.join(work, "08-佐证材料", `${e.reportId}-${e.id}-${path.basename(e.ref)}`);
+    const onDisk = existsSync(source) && (!e.sha256 || sha256File(source) === e.sha256);
+    const blob = onDisk || !e.sha256 ? null : await db.evidenceBlob.findUnique({ where: { sha256: e.sha256 } });
+    if (!onDisk && !blob) {
       missing.push({ reportId: e.reportId, name: e.name, ref: e.ref });
       continue;
     }
-    const dest = path.join(work, "08-佐证材料", `${e.reportId}-${e.id}-${path.basename(e.ref)}`);
     mkdirSync(path.dirname(dest), { recursive: true });
-    copyFileSync(source, dest);
+    if (blob) writeFileSync(dest, blob.content);
+    else copyFileSync(source, dest);
     copied += 1;
   }
   return { copied, missing };

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -112,6 +112,24 @@ describe("npm run cli -- archive <年度> <目录>", () => {
     expect(sha256File(path.join(dir, evidence[0]))).toBe(stored.sha256);
     expect(m.files.map((f) => f.path).sort()).toEqual(files.filter((f) => f !== "manifest.json" && f !== "SHA256SUMS"));
     expect(m.missingEvidence).toEqual([]);
+  });
+
+  it("takes an evidence file missing from this server's disk from its copy in the database", async () => {
+    const stored = await p.db.reportEvidence.findFirstOrThrow({ where: { kind: "file" } });
+    const original = readFileSync(stored.ref);
+    rmSync(stored.ref);
+    try {
+      const dir = path.join(root, "other-instance");
+      const o = io();
+      expect(await archiveYear(deps(o), { year: 2026, dir, force: true })).toBe(0);
+      const m = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as Manifest;
+      expect(m.missingEvidence).toEqual([]);
+      const evidence = listFiles(dir).filter((f) => f.startsWith("08-佐证材料/"));
+      expect(evidence).toHaveLength(1);
+      expect(readFileSync(path.join(dir, evidence[0]))).toEqual(original);
+    } finally {
+      writeFileSync(stored.ref, original);
+    }
   });
 
   it("after the cycle closes, writes the final archive without --force", async () => {
