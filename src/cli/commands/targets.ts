@@ -3,16 +3,14 @@ import path from "node:path";
 import { findAgency } from "../../domain/people/agencies.js";
 import { beijingDate } from "../../domain/calendar/calendar.js";
 import { currentCycle } from "../../domain/calendar/cycles.js";
-import { DomainError } from "../../domain/errors.js";
 import { exportBoard, exportLedger, exportNegativeList, type ExportFile } from "../../excel/exports.js";
 import { importTargetFile } from "../../excel/import-file.js";
 import { targetTemplate } from "../../excel/template.js";
-import { bootstrap, flag } from "../bootstrap.js";
+import { EX_DATAERR, flag, withDatabase } from "../bootstrap.js";
 import type { CliCommand } from "./types.js";
 
 /** template / import / export of targets (Excel). Exit codes follow sysexits: 64 usage, 65 bad data, 66 no file. */
 const EX_USAGE = 64;
-const EX_DATAERR = 65;
 const EX_NOINPUT = 66;
 
 /** Positional arguments, without "--name value" pairs. */
@@ -74,19 +72,12 @@ const importCmd: CliCommand = {
       console.error(`无法读取文件：${file}`);
       return EX_NOINPUT;
     }
-    const { db, clock } = await bootstrap();
-    try {
+    return withDatabase(async ({ db, clock }) => {
       const year = yearText ? Number(yearText) : Number(beijingDate(clock.now()).slice(0, 4));
       const { result, text } = await db.$transaction((tx) => importTargetFile(tx, content, { fileName: path.basename(file), year }), { timeout: 120_000, maxWait: 20_000 });
       console.log(text);
       return result.ok ? 0 : EX_DATAERR;
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      console.error(err.message);
-      return EX_DATAERR;
-    } finally {
-      await db.$disconnect();
-    }
+    });
   },
 };
 
@@ -105,8 +96,7 @@ const exportCmd: CliCommand = {
     if ((kind === "ledger" || kind === "negative-list") && rest.length !== 2) return usage();
     if (kind === "board" && rest.length !== 1) return usage();
     if (!["ledger", "negative-list", "board"].includes(kind ?? "")) return usage();
-    const { db, clock } = await bootstrap();
-    try {
+    return withDatabase(async ({ db, clock }) => {
       const now = clock.now();
       const yearText = flag("year", args);
       const cycle = yearText ? await db.cycle.findUnique({ where: { year: Number(yearText) } }) : await currentCycle(db, now);
@@ -121,13 +111,7 @@ const exportCmd: CliCommand = {
       writeFileSync(out, file.content);
       console.log(`已导出：${out}（${file.caption}）`);
       return 0;
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      console.error(err.message);
-      return EX_DATAERR;
-    } finally {
-      await db.$disconnect();
-    }
+    });
   },
 };
 

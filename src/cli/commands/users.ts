@@ -1,13 +1,11 @@
-import { DomainError } from "../../domain/errors.js";
 import { addPerson, bindIdentity, disablePerson, listPeople, parsePlatform, PLATFORM_LABEL } from "../../domain/people/people.js";
 import { ROLE_LABEL } from "../../domain/vocabulary.js";
 import type { Tx } from "../../infra/db.js";
-import { bootstrap, flag } from "../bootstrap.js";
+import { flag, withDatabase } from "../bootstrap.js";
 import type { CliCommand } from "./types.js";
 
-/** Exit codes as the import's (sysexits): 64 usage, 65 the data was refused. */
+/** Exit codes as the import's (sysexits): 64 usage, 65 the data was refused (withDatabase). */
 const EX_USAGE = 64;
-const EX_DATAERR = 65;
 
 const USAGE = [
   "user add <账号> <姓名> <角色> [单位] [--wecom ID] [--dingtalk ID] [--mobile 手机号]",
@@ -70,17 +68,10 @@ const user: CliCommand = {
       console.error(`用法：\n${USAGE.map((u) => `  npm run cli -- ${u}`).join("\n")}\n角色：目标办、单位目标办、单位主要负责人、目标责任人、第三方机构（目标办、第三方机构不填单位）。`);
       return EX_USAGE;
     }
-    const { db } = await bootstrap();
-    try {
+    return withDatabase(async ({ db }) => {
       console.log(await db.$transaction((tx) => action.run(tx, words, args)));
       return 0;
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      console.error(err.message);
-      return EX_DATAERR;
-    } finally {
-      await db.$disconnect();
-    }
+    });
   },
 };
 
