@@ -2,7 +2,8 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { observedAdapter } from "./adapter-observer.js";
 import { adapterObservers, type Db, type DbOptions } from "./db-client.js";
-import { guardTransactions, withBindLimit } from "./db-guard.js";
+import { withBindLimit } from "./bind-limit.js";
+import { guardTransactions } from "./db-guard.js";
 import { withStatementCache } from "./statement-cache.js";
 
 export type { Db, Tx, DbOptions } from "./db-client.js";
